@@ -1,0 +1,1 @@
+"""The HipChat function package runtime: POST /api/HipChat/<function> with {"args": {...}}."""

@@ -1,0 +1,25 @@
+"""The application factory: wires settings, catalog, runtime and routes. No logic lives here."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+
+from runtime.api import make_blueprint, register_errors
+from runtime.catalog import load_catalog
+from runtime.config import Settings
+from runtime.invoke import Runtime
+
+
+def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
+    settings = config if isinstance(config, Settings) else Settings.from_env(**(config or {}))
+    catalog = load_catalog(settings.catalog_file)  # CatalogError stops the start, naming the broken entry
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.file_max_bytes + settings.max_body_bytes
+    app.extensions["hipchat_runtime"] = Runtime(catalog, settings)
+    app.register_blueprint(make_blueprint(catalog.package))
+    register_errors(app)
+    logging.getLogger("runtime").setLevel(logging.INFO)
+    return app

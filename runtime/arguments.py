@@ -1,0 +1,213 @@
+"""A call's args: safe coercion, then validation against the function's compiled JSON Schema."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import jsonschema
+
+from runtime.envelope import CallError, caller_error, invalid_arguments
+
+JSON_TYPE = {"String": "string", "credentials": "string", "Number": "number", "Boolean": "boolean", "JSON": "object", "Array": "array"}
+COPIED_KEYS = ("minimum", "maximum", "minLength", "maxLength", "pattern", "items", "minItems")
+# A token goes into an HTTP header: visible ASCII only, so no CR/LF can split the header.
+CREDENTIAL_PATTERN = r"^[\x21-\x7e]+$"
+NUMBER = re.compile(r"^\s*-?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$")
+TYPE_WORDS = {
+    "string": "a string",
+    "number": "a number",
+    "integer": "a whole number",
+    "boolean": "a boolean (true or false)",
+    "object": "a JSON object",
+    "array": "a JSON array",
+    "null": "null",
+}
+
+
+def arg_schema(spec: dict[str, Any]) -> dict[str, Any]:
+    """The JSON Schema of one argument, after coercion."""
+    kind = spec["type"]
+    if kind == "File":
+        return {}  # resolved and checked by runtime.files
+    schema: dict[str, Any] = {"type": JSON_TYPE[kind]}
+    if kind == "Number" and spec.get("integer"):
+        schema["type"] = "integer"
+    if "options" in spec:
+        schema["enum"] = spec["options"]
+    schema.update({key: spec[key] for key in COPIED_KEYS if key in spec})
+    if kind == "credentials":
+        schema = {"allOf": [schema, {"pattern": CREDENTIAL_PATTERN}]}
+    return schema
+
+
+def compile_validator(block: dict[str, Any], defs: dict[str, Any]) -> jsonschema.Draft202012Validator:
+    schema: dict[str, Any] = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "properties": {a["name"]: arg_schema(a) for a in block["args"]},
+        "required": [a["name"] for a in block["args"] if a["required"]],
+        "additionalProperties": False,
+        "$defs": defs,
+    }
+    if block.get("requires"):
+        schema["dependentRequired"] = block["requires"]
+    conditions = [
+        {
+            "if": {"properties": {rule["arg"]: {"const": rule["equals"]}}, "required": [rule["arg"]]},
+            "then": {"required": rule["require"]},
+        }
+        for rule in block.get("requiresWhen", [])
+    ]
+    if conditions:
+        schema["allOf"] = conditions
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def prepare(function: Any, raw_args: Any, uploads: dict[str, Any], max_depth: int) -> dict[str, Any]:
+    """Coerce and validate a call's args; raise CallError naming the fields at fault."""
+    if not isinstance(raw_args, dict):
+        raise caller_error("JSON_VALIDATION", "args must be a JSON object.", ["args"])
+    args: dict[str, Any] = {}
+    bad_json: dict[str, str] = {}
+    for name, value in raw_args.items():
+        arg = function.args.get(name)
+        if arg is None:
+            args[name] = value
+            continue
+        try:
+            value = coerce(arg.spec, value)
+        except ValueError as exc:
+            bad_json[name] = str(exc)
+            continue
+        if value is ABSENT:
+            continue
+        if arg.type in ("JSON", "Array") and depth(value) > max_depth:
+            bad_json[name] = f"nested deeper than {max_depth} levels"
+            continue
+        args[name] = value
+    if bad_json:
+        text = "; ".join(f"{k}: {v}" for k, v in bad_json.items())
+        raise caller_error("JSON_VALIDATION", f"Invalid JSON input. {text}", list(bad_json), reasons=bad_json)
+    for name, upload in uploads.items():
+        arg = function.args.get(name)
+        if arg is None or not arg.is_file:
+            raise invalid_arguments({name: "an uploaded file part must be named after a File argument"})
+        args[name] = upload
+    validate(function, args)
+    for arg in function.args.values():
+        if arg.name not in args and "default" in arg.spec:
+            args[arg.name] = arg.spec["default"]
+    return args
+
+
+class _Absent:
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+
+ABSENT = _Absent()
+
+
+def coerce(spec: dict[str, Any], value: Any) -> Any:
+    """Turn what callers and forms naturally send into the declared type, where that is safe."""
+    kind = spec["type"]
+    if value is None or (value == "" and not spec.get("allowEmpty")):
+        return ABSENT
+    if kind in ("String", "credentials"):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)  # an id the seed typed Number; never the other way round
+        return value
+    if kind == "Number" and isinstance(value, str) and NUMBER.match(value):
+        number = float(value)
+        return int(number) if number.is_integer() and not re.search(r"[.eE]", value) else number
+    if kind == "Boolean" and isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    if kind in ("JSON", "Array") and isinstance(value, str):
+        if kind == "Array" and spec.get("commaSeparated") and not value.lstrip().startswith("["):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        try:
+            return json.loads(value)
+        except RecursionError:
+            raise ValueError("nested too deeply") from None
+        except ValueError as exc:
+            raise ValueError(f"not valid JSON ({exc.msg} at position {exc.pos})") from None
+    return value
+
+
+def depth(value: Any) -> int:
+    """Nesting depth of a JSON value, without recursion."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            deepest = max(deepest, level)
+            stack.extend((v, level + 1) for v in item.values())
+        elif isinstance(item, list):
+            deepest = max(deepest, level)
+            stack.extend((v, level + 1) for v in item)
+    return deepest
+
+
+def validate(function: Any, args: dict[str, Any]) -> None:
+    missing: list[str] = []
+    reasons: dict[str, str] = {}
+    for error in function.validator.iter_errors(args):
+        if not error.absolute_path and error.validator == "required":
+            missing.extend(n for n in error.validator_value if n not in error.instance and n not in missing)
+        elif not error.absolute_path and error.validator == "dependentRequired":
+            for given, needed in error.validator_value.items():
+                if given in error.instance:
+                    for name in needed:
+                        if name not in error.instance and name not in missing:
+                            missing.append(name)
+                            reasons.setdefault(name, f"required when {given} is given")
+        elif not error.absolute_path and error.validator == "additionalProperties":
+            for name in error.instance:
+                if name not in function.args:
+                    reasons.setdefault(name, "not an argument of this function")
+        elif error.absolute_path:
+            name = str(error.absolute_path[0])
+            reasons.setdefault(name, describe(error, function.args.get(name)))
+        else:
+            reasons.setdefault("args", error.message)
+    if missing:
+        text = ", ".join(missing)
+        raise CallError("REQUIRED_FIELDS", f"Please, check and fill in required fields: {text}.", missing,
+                        extra={"reasons": {k: v for k, v in reasons.items()}} if reasons else {})
+    if reasons:
+        raise invalid_arguments(reasons)
+
+
+def describe(error: jsonschema.ValidationError, arg: Any) -> str:
+    """A caller-facing reason for one schema error."""
+    where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in list(error.absolute_path)[1:])
+    prefix = f"{where.lstrip('.')}: " if where else ""
+    kind, value = error.validator, error.validator_value
+    if kind == "type":
+        types = value if isinstance(value, list) else [value]
+        reason = "must be " + " or ".join(TYPE_WORDS.get(t, t) for t in types)
+    elif kind == "enum":
+        reason = "must be one of: " + ", ".join(str(v) for v in value)
+    elif kind == "minimum":
+        reason = f"must be at least {value}"
+    elif kind == "maximum":
+        reason = f"must be at most {value}"
+    elif kind == "minLength":
+        reason = f"must be at least {value} characters long"
+    elif kind == "maxLength":
+        reason = f"must be at most {value} characters long"
+    elif kind == "minItems":
+        reason = f"must have at least {value} item(s)"
+    elif kind == "pattern" and value == CREDENTIAL_PATTERN:
+        reason = "must be printable ASCII, without spaces or line breaks"
+    elif kind == "pattern":
+        reason = f"must match {value}"
+    elif kind == "required":
+        reason = "missing " + ", ".join(n for n in value if n not in error.instance)
+    else:
+        reason = error.message
+    return prefix + reason

@@ -1,0 +1,68 @@
+"""Every setting of the runtime, its environment variable and its default, in one place."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(part.strip().lower() for part in value.split(",") if part.strip())
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Runtime settings. Each field's metadata names the environment variable that sets it."""
+
+    api_url: str = field(default="http://127.0.0.1:8001/v2", metadata={"env": "HIPCHAT_API_URL", "help": "Upstream HipChat API base, including /v2 (default: the bundled sandbox)."})
+    connect_timeout: float = field(default=5.0, metadata={"env": "HIPCHAT_CONNECT_TIMEOUT", "help": "Seconds to wait for a connection to the upstream."})
+    read_timeout: float = field(default=30.0, metadata={"env": "HIPCHAT_READ_TIMEOUT", "help": "Seconds to wait for the upstream's answer."})
+    ca_bundle: str = field(default="", metadata={"env": "HIPCHAT_CA_BUNDLE", "help": "Path of a CA bundle for a HipChat Server with a private CA (TLS verification stays on)."})
+    max_upstream_bytes: int = field(default=50 * 1024 * 1024, metadata={"env": "HIPCHAT_MAX_RESPONSE_BYTES", "help": "Largest upstream answer the runtime reads."})
+    max_body_bytes: int = field(default=1024 * 1024, metadata={"env": "RUNTIME_MAX_BODY_BYTES", "help": "Largest JSON call body accepted."})
+    max_json_depth: int = field(default=32, metadata={"env": "RUNTIME_MAX_JSON_DEPTH", "help": "Deepest nesting accepted in a call body or JSON argument."})
+    file_max_bytes: int = field(default=25 * 1024 * 1024, metadata={"env": "FILE_MAX_BYTES", "help": "Largest file a File argument may carry (upload, data: URI or fetched URL)."})
+    file_fetch_timeout: float = field(default=10.0, metadata={"env": "FILE_FETCH_TIMEOUT", "help": "Seconds allowed to fetch a File argument given as an http(s) URL."})
+    file_allowed_hosts: tuple[str, ...] = field(default=(), metadata={"env": "FILE_ALLOWED_HOSTS", "help": "Comma-separated hosts whose loopback/private addresses a File URL may reach (default: none)."})
+    file_allow_private: bool = field(default=False, metadata={"env": "FILE_ALLOW_PRIVATE", "help": "true lets File URLs reach any loopback, private or link-local address (tests, closed networks)."})
+    catalog_path: str = field(default="", metadata={"env": "RUNTIME_CATALOG", "help": "Path of the catalog (default: the bundled metadata.json)."})
+    public_url: str = field(default="", metadata={"env": "RUNTIME_PUBLIC_URL", "help": "The runtime's public base URL, written into exported snippets (default: the URL the page was served from)."})
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = environ.get(f.metadata["env"])
+            if raw is None or raw == "":
+                continue
+            kind = type(f.default)
+            if kind is tuple:
+                values[f.name] = _split(raw)
+            elif kind is bool:
+                values[f.name] = _bool(raw)
+            else:
+                values[f.name] = kind(raw)
+        settings = cls(**values)
+        return replace(settings, **overrides) if overrides else settings
+
+    @property
+    def catalog_file(self) -> Path:
+        return Path(self.catalog_path) if self.catalog_path else ROOT / "metadata.json"
+
+    @classmethod
+    def describe(cls) -> list[tuple[str, str, str]]:
+        """(environment variable, default, help) for every setting: the README's table."""
+        rows = []
+        for f in fields(cls):
+            default = ",".join(f.default) if isinstance(f.default, tuple) else f.default
+            rows.append((f.metadata["env"], str(default), f.metadata["help"]))
+        return rows
