@@ -78,8 +78,10 @@ def read_call() -> tuple[Any, dict[str, FileValue]]:
         if not isinstance(document, dict):
             raise caller_error("JSON_VALIDATION", 'The request body must be a JSON object: {"args": {...}}.', ["args"])
         return document.get("args", {}), {}
-    raise caller_error("UNSUPPORTED_MEDIA_TYPE", f"Content-Type {mimetype!r} is not accepted. "
-                       "Send application/json, or multipart/form-data with an args field.")
+    raise caller_error(
+        "UNSUPPORTED_MEDIA_TYPE",
+        f"Content-Type {mimetype!r} is not accepted. Send application/json, or multipart/form-data with an args field.",
+    )
 
 
 def _too_large(limit: int) -> CallError:

@@ -176,8 +176,12 @@ def validate(function: Any, args: dict[str, Any]) -> None:
             reasons.setdefault("args", error.message)
     if missing:
         text = ", ".join(missing)
-        raise CallError("REQUIRED_FIELDS", f"Please, check and fill in required fields: {text}.", missing,
-                        extra={"reasons": {k: v for k, v in reasons.items()}} if reasons else {})
+        raise CallError(
+            "REQUIRED_FIELDS",
+            f"Please, check and fill in required fields: {text}.",
+            missing,
+            extra={"reasons": {k: v for k, v in reasons.items()}} if reasons else {},
+        )
     if reasons:
         raise invalid_arguments(reasons)
 

@@ -182,7 +182,7 @@ def _check_function(block: dict[str, Any], args: dict[str, Arg], request: Reques
     wanted = placeholders(request.path)
     if set(path_args) != wanted:
         raise CatalogError(f"{where}: path {request.path!r} has placeholders {sorted(wanted)} but path arguments {sorted(path_args)}")
-    for placeholder, arg in path_args.items():
+    for arg in path_args.values():
         if not arg.required:
             raise CatalogError(f"{where}: path argument {arg.name!r} must be required")
     if request.completion and not placeholders(request.completion.source_path) <= wanted:

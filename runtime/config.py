@@ -22,19 +22,61 @@ def _bool(value: str) -> bool:
 class Settings:
     """Runtime settings. Each field's metadata names the environment variable that sets it."""
 
-    api_url: str = field(default="http://127.0.0.1:8001/v2", metadata={"env": "HIPCHAT_API_URL", "help": "Upstream HipChat API base, including /v2 (default: the bundled sandbox)."})
-    connect_timeout: float = field(default=5.0, metadata={"env": "HIPCHAT_CONNECT_TIMEOUT", "help": "Seconds to wait for a connection to the upstream."})
-    read_timeout: float = field(default=30.0, metadata={"env": "HIPCHAT_READ_TIMEOUT", "help": "Seconds to wait for the upstream's answer."})
-    ca_bundle: str = field(default="", metadata={"env": "HIPCHAT_CA_BUNDLE", "help": "Path of a CA bundle for a HipChat Server with a private CA (TLS verification stays on)."})
-    max_upstream_bytes: int = field(default=50 * 1024 * 1024, metadata={"env": "HIPCHAT_MAX_RESPONSE_BYTES", "help": "Largest upstream answer the runtime reads."})
+    api_url: str = field(
+        default="http://127.0.0.1:8001/v2",
+        metadata={"env": "HIPCHAT_API_URL", "help": "Upstream HipChat API base, including /v2 (default: the bundled sandbox)."},
+    )
+    connect_timeout: float = field(
+        default=5.0, metadata={"env": "HIPCHAT_CONNECT_TIMEOUT", "help": "Seconds to wait for a connection to the upstream."}
+    )
+    read_timeout: float = field(
+        default=30.0, metadata={"env": "HIPCHAT_READ_TIMEOUT", "help": "Seconds to wait for the upstream's answer."}
+    )
+    ca_bundle: str = field(
+        default="",
+        metadata={
+            "env": "HIPCHAT_CA_BUNDLE",
+            "help": "Path of a CA bundle for a HipChat Server with a private CA (TLS verification stays on).",
+        },
+    )
+    max_upstream_bytes: int = field(
+        default=50 * 1024 * 1024, metadata={"env": "HIPCHAT_MAX_RESPONSE_BYTES", "help": "Largest upstream answer the runtime reads."}
+    )
     max_body_bytes: int = field(default=1024 * 1024, metadata={"env": "RUNTIME_MAX_BODY_BYTES", "help": "Largest JSON call body accepted."})
-    max_json_depth: int = field(default=32, metadata={"env": "RUNTIME_MAX_JSON_DEPTH", "help": "Deepest nesting accepted in a call body or JSON argument."})
-    file_max_bytes: int = field(default=25 * 1024 * 1024, metadata={"env": "FILE_MAX_BYTES", "help": "Largest file a File argument may carry (upload, data: URI or fetched URL)."})
-    file_fetch_timeout: float = field(default=10.0, metadata={"env": "FILE_FETCH_TIMEOUT", "help": "Seconds allowed to fetch a File argument given as an http(s) URL."})
-    file_allowed_hosts: tuple[str, ...] = field(default=(), metadata={"env": "FILE_ALLOWED_HOSTS", "help": "Comma-separated hosts whose loopback/private addresses a File URL may reach (default: none)."})
-    file_allow_private: bool = field(default=False, metadata={"env": "FILE_ALLOW_PRIVATE", "help": "true lets File URLs reach any loopback, private or link-local address (tests, closed networks)."})
-    catalog_path: str = field(default="", metadata={"env": "RUNTIME_CATALOG", "help": "Path of the catalog (default: the bundled metadata.json)."})
-    public_url: str = field(default="", metadata={"env": "RUNTIME_PUBLIC_URL", "help": "The runtime's public base URL, written into exported snippets (default: the URL the page was served from)."})
+    max_json_depth: int = field(
+        default=32, metadata={"env": "RUNTIME_MAX_JSON_DEPTH", "help": "Deepest nesting accepted in a call body or JSON argument."}
+    )
+    file_max_bytes: int = field(
+        default=25 * 1024 * 1024,
+        metadata={"env": "FILE_MAX_BYTES", "help": "Largest file a File argument may carry (upload, data: URI or fetched URL)."},
+    )
+    file_fetch_timeout: float = field(
+        default=10.0, metadata={"env": "FILE_FETCH_TIMEOUT", "help": "Seconds allowed to fetch a File argument given as an http(s) URL."}
+    )
+    file_allowed_hosts: tuple[str, ...] = field(
+        default=(),
+        metadata={
+            "env": "FILE_ALLOWED_HOSTS",
+            "help": "Comma-separated hosts whose loopback/private addresses a File URL may reach (default: none).",
+        },
+    )
+    file_allow_private: bool = field(
+        default=False,
+        metadata={
+            "env": "FILE_ALLOW_PRIVATE",
+            "help": "true lets File URLs reach any loopback, private or link-local address (tests, closed networks).",
+        },
+    )
+    catalog_path: str = field(
+        default="", metadata={"env": "RUNTIME_CATALOG", "help": "Path of the catalog (default: the bundled metadata.json)."}
+    )
+    public_url: str = field(
+        default="",
+        metadata={
+            "env": "RUNTIME_PUBLIC_URL",
+            "help": "The runtime's public base URL, written into exported snippets (default: the URL the page was served from).",
+        },
+    )
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:

@@ -160,7 +160,9 @@ def _filename_from(response: requests.Response, content_type: str) -> str:
         name = message.get_filename()
         if name:
             return safe_filename(name) or default_filename(content_type)
-    return safe_filename(unquote_to_bytes(PurePosixPath(urlsplit(response.url).path).name).decode("utf-8", "replace")) or default_filename(content_type)
+    return safe_filename(unquote_to_bytes(PurePosixPath(urlsplit(response.url).path).name).decode("utf-8", "replace")) or default_filename(
+        content_type
+    )
 
 
 def safe_filename(name: str) -> str:

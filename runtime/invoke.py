@@ -30,8 +30,9 @@ class Runtime:
         outcome = reply.body["contextWrites"]["to"]
         code = outcome.get("status_code", "") if isinstance(outcome, dict) and reply.body["callback"] == envelope.ERROR else ""
         # Names and outcomes only: args (tokens among them) never reach a log line.
-        log.info("call %s -> %s %s %s (%.1f ms)", name[:100], reply.status, reply.body["callback"], code,
-                 (time.perf_counter() - started) * 1000)
+        log.info(
+            "call %s -> %s %s %s (%.1f ms)", name[:100], reply.status, reply.body["callback"], code, (time.perf_counter() - started) * 1000
+        )
         return reply
 
     def _call(self, name: str, raw_args: Any, uploads: dict[str, FileValue]) -> Reply:

@@ -6,8 +6,9 @@ import base64
 import functools
 import importlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import quote
 
 from runtime.catalog import Function

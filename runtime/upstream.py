@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 from urllib.parse import urlencode
 
 import requests
@@ -92,4 +92,6 @@ class Upstream:
 
     def _timeout(self) -> CallError:
         s = self.settings
-        return CallError("UPSTREAM_TIMEOUT", f"HipChat did not answer in time (connect {s.connect_timeout}s, read {s.read_timeout}s).", http_status=504)
+        return CallError(
+            "UPSTREAM_TIMEOUT", f"HipChat did not answer in time (connect {s.connect_timeout}s, read {s.read_timeout}s).", http_status=504
+        )

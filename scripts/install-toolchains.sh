@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# System packages the tests use (browser, snippet toolchains). Installs what is missing when it can
+# (root with apt-get); otherwise says what is missing, and the tests that need it say they skip.
+set -u
+want=()
+missing() { ! command -v "$1" >/dev/null 2>&1; }
+[ ${#want[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  apt-get update -qq >/dev/null 2>&1 || true
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${want[@]}" >/dev/null 2>&1 \
+    || echo "install-toolchains: could not install all of: ${want[*]}"
+else
+  echo "install-toolchains: not root or no apt-get; missing: ${want[*]}"
+fi
+exit 0

@@ -1,0 +1,59 @@
+"""Shared fixtures: the runtime (Flask test client or gunicorn) against a recording upstream on loopback."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from runtime.app import create_app
+from runtime.config import Settings
+from tests.helpers import free_port, start_gunicorn, wait_http
+
+
+@pytest.fixture
+def upstream(httpserver: HTTPServer) -> HTTPServer:
+    """A recording HipChat stand-in on loopback; its log holds every request the runtime sent."""
+    return httpserver
+
+
+@pytest.fixture
+def settings(upstream: HTTPServer) -> Settings:
+    return Settings(api_url=upstream.url_for("/v2"), connect_timeout=2.0, read_timeout=2.0)
+
+
+@pytest.fixture
+def app(settings: Settings):
+    return create_app(settings)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def call(client):
+    """call(function, **args) -> (HTTP status, envelope)."""
+
+    def _call(function: str, **args):
+        response = client.post(f"/api/HipChat/{function}", json={"args": args})
+        return response.status_code, response.get_json()
+
+    return _call
+
+
+@pytest.fixture
+def gunicorn_runtime(upstream: HTTPServer, tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """The runtime under gunicorn, pointed at the recording upstream: (base URL, log file)."""
+    port = free_port()
+    log_path = tmp_path / "runtime.log"
+    process = start_gunicorn("runtime.app:create_app()", port, {"HIPCHAT_API_URL": upstream.url_for("/v2")}, log_path=log_path)
+    try:
+        wait_http(f"http://127.0.0.1:{port}/healthz")
+        yield f"http://127.0.0.1:{port}", log_path
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
