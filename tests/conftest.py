@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from pytest_httpserver import HTTPServer
 
 from runtime.app import create_app
 from runtime.config import Settings
-from tests.helpers import free_port, start_gunicorn, wait_http
+from tests.helpers import TOKEN, free_port, start_gunicorn, wait_http
 
 
 @pytest.fixture
@@ -57,3 +58,41 @@ def gunicorn_runtime(upstream: HTTPServer, tmp_path: Path) -> Iterator[tuple[str
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@dataclass
+class Stack:
+    """The runtime and the sandbox under gunicorn, the runtime pointed at the sandbox."""
+
+    runtime_url: str
+    sandbox_url: str
+    token: str
+    oauth_client_id: str
+    oauth_client_secret: str
+
+
+@pytest.fixture(scope="session")
+def live_stack(tmp_path_factory) -> Iterator[Stack]:
+    work = tmp_path_factory.mktemp("stack")
+    sandbox_port, runtime_port = free_port(), free_port()
+    sandbox_url = f"http://127.0.0.1:{sandbox_port}"
+    stack = Stack(f"http://127.0.0.1:{runtime_port}", sandbox_url, TOKEN, "stack-client-id", "stack-client-secret")
+    sandbox_env = {
+        "SANDBOX_DB": str(work / "sandbox.db"),
+        "SANDBOX_PUBLIC_URL": sandbox_url,
+        "SANDBOX_ADMIN_TOKEN": stack.token,
+        "SANDBOX_OAUTH_CLIENT_ID": stack.oauth_client_id,
+        "SANDBOX_OAUTH_CLIENT_SECRET": stack.oauth_client_secret,
+    }
+    processes = [start_gunicorn("sandbox.app:create_app()", sandbox_port, sandbox_env, workers=2, log_path=work / "sandbox.log")]
+    try:
+        wait_http(f"{sandbox_url}/v2/capabilities")
+        runtime_env = {"HIPCHAT_API_URL": f"{sandbox_url}/v2"}
+        processes.append(start_gunicorn("runtime.app:create_app()", runtime_port, runtime_env, workers=2, log_path=work / "runtime.log"))
+        wait_http(f"{stack.runtime_url}/healthz")
+        yield stack
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=10)
