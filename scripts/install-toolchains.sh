@@ -4,6 +4,7 @@
 set -u
 want=()
 missing() { ! command -v "$1" >/dev/null 2>&1; }
+missing chromium && want+=(chromium)  # the browser tests (Playwright drives /usr/bin/chromium)
 [ ${#want[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   apt-get update -qq >/dev/null 2>&1 || true
