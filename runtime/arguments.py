@@ -62,8 +62,18 @@ def compile_validator(block: dict[str, Any], defs: dict[str, Any]) -> jsonschema
     ]
     if conditions:
         schema["allOf"] = conditions
-    jsonschema.Draft202012Validator.check_schema(schema)
     return jsonschema.Draft202012Validator(schema)
+
+
+def check_item_schemas(document: dict[str, Any]) -> None:
+    """The catalog's free-form schemas ($defs, Array items) must be valid JSON Schema; the error names the entry."""
+    schemas = {f"$defs.{name}": schema for name, schema in document.get("$defs", {}).items()}
+    schemas.update({f"{b['name']}.{a['name']}.items": a["items"] for b in document["blocks"] for a in b["args"] if "items" in a})
+    for where, schema in schemas.items():
+        try:
+            jsonschema.Draft202012Validator.check_schema(schema)
+        except jsonschema.SchemaError as exc:
+            raise jsonschema.SchemaError(f"{where}: {exc.message}") from exc
 
 
 def prepare(function: Any, raw_args: Any, uploads: dict[str, Any], max_depth: int) -> dict[str, Any]:

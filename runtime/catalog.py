@@ -110,6 +110,10 @@ def load_catalog(path: str | Path) -> Catalog:
 
 def build_catalog(document: dict[str, Any]) -> Catalog:
     _check_schema(document)
+    try:
+        arguments.check_item_schemas(document)
+    except jsonschema.SchemaError as exc:
+        raise CatalogError(f"catalog: an argument schema is invalid: {exc.message}") from exc
     defs = document.get("$defs", {})
     functions: dict[str, Function] = {}
     aliases: dict[str, str] = {}
@@ -159,11 +163,7 @@ def _build_function(block: dict[str, Any], defs: dict[str, Any], where: str) -> 
         )
     request = _build_request(block["request"])
     _check_function(block, args, request, where)
-    try:
-        validator = arguments.compile_validator(block, defs)
-    except jsonschema.SchemaError as exc:
-        raise CatalogError(f"{where}: an argument schema is invalid: {exc.message}") from exc
-    return Function(block["name"], block, args, request, validator)
+    return Function(block["name"], block, args, request, arguments.compile_validator(block, defs))
 
 
 def _build_request(raw: dict[str, Any]) -> Request:
