@@ -113,7 +113,7 @@ def test_a_path_placeholder_without_argument_is_refused():
 
 def test_a_name_used_twice_is_refused():
     document = broken(lambda d: block_named(d, "getRoom").update(aliases=["getUser"]))
-    with pytest.raises(CatalogError, match="getUser.* used twice"):
+    with pytest.raises(CatalogError, match=r"getUser.* used twice"):
         build_catalog(document)
 
 
