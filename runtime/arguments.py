@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import Any
 
 import jsonschema
+from jsonschema import ValidationError
 
 from runtime.envelope import CallError, caller_error, invalid_arguments
 
@@ -42,7 +44,21 @@ def arg_schema(spec: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
-def compile_validator(block: dict[str, Any], defs: dict[str, Any]) -> jsonschema.Draft202012Validator:
+def _ecma_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Any:
+    """JSON Schema patterns are ECMA-262, where a final $ does not match before a trailing newline as Python's does."""
+    if validator.is_type(instance, "string") and not _compiled(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(re.sub(r"(?<!\\)\$", r"\\Z", pattern))
+
+
+Validator = jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": _ecma_pattern})
+
+
+def compile_validator(block: dict[str, Any], defs: dict[str, Any]) -> Any:
     schema: dict[str, Any] = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "type": "object",
@@ -62,7 +78,7 @@ def compile_validator(block: dict[str, Any], defs: dict[str, Any]) -> jsonschema
     ]
     if conditions:
         schema["allOf"] = conditions
-    return jsonschema.Draft202012Validator(schema)
+    return Validator(schema)
 
 
 def check_item_schemas(document: dict[str, Any]) -> None:

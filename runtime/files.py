@@ -7,6 +7,7 @@ import binascii
 import ipaddress
 import mimetypes
 import re
+import socket
 from dataclasses import dataclass
 from email.message import Message
 from pathlib import PurePosixPath
@@ -48,16 +49,21 @@ def address_allowed(address: str, host: str, settings: Settings) -> bool:
 
 
 def _guarded(connection_class: type, settings: Settings) -> type:
-    """A urllib3 connection class that checks the address it actually connected to (no DNS rebinding gap)."""
+    """A urllib3 connection class that resolves the host itself, refuses addresses configuration does not
+    open to File URLs, and connects to the very address it checked (no DNS rebinding gap, no port probing)."""
 
     class Guarded(connection_class):  # type: ignore[misc, valid-type]
         def _new_conn(self) -> Any:
-            sock = super()._new_conn()
-            peer = sock.getpeername()[0]
-            if not address_allowed(peer, self.host, settings):
-                sock.close()
-                raise AddressRefused(f"{self.host} resolves to {peer}, a loopback, private or link-local address")
-            return sock
+            try:
+                infos = socket.getaddrinfo(self._dns_host, self.port, type=socket.SOCK_STREAM)
+            except socket.gaierror:
+                return super()._new_conn()  # urllib3 reports the resolution failure
+            address = infos[0][4][0]
+            for info in infos:
+                if not address_allowed(info[4][0], self.host, settings):
+                    raise AddressRefused(f"{self.host} resolves to {info[4][0]}, a loopback, private or link-local address")
+            self._dns_host = address
+            return super()._new_conn()
 
     return Guarded
 
