@@ -11,6 +11,7 @@ from runtime.api import make_blueprint, register_errors
 from runtime.catalog import load_catalog
 from runtime.config import Settings
 from runtime.invoke import Runtime
+from runtime.openapi_route import make_openapi_blueprint
 
 
 def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
@@ -20,6 +21,7 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = settings.file_max_bytes + settings.max_body_bytes
     app.extensions["hipchat_runtime"] = Runtime(catalog, settings)
     app.register_blueprint(make_blueprint(catalog.package))
+    app.register_blueprint(make_openapi_blueprint(catalog, settings))
     register_errors(app)
     logging.getLogger("runtime").setLevel(logging.INFO)
     return app

@@ -1,0 +1,280 @@
+"""The OpenAPI 3.1 document of the runtime, generated from the catalog: one operation per function."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+from runtime.catalog import Catalog, Function
+from runtime.envelope import CALLER_ERRORS
+from runtime.examples import example_args
+
+OPENAPI_VERSION = "3.1.0"
+DOCUMENT_VERSION = "1.0.0"
+DEFS_PREFIX = "#/$defs/"
+COMPONENTS_PREFIX = "#/components/schemas/"
+PACKAGE_TAG = "Package"
+FILE_FORMS = "a data: URI (data:[<type>][;name=<file>][;base64],<data>) or an http(s) URL the runtime fetches"
+UPSTREAM_CODES = ("API_ERROR", "RATE_LIMITED", "UPSTREAM_TIMEOUT", "INTERNAL_PACKAGE_ERROR")
+
+# HTTP status of an error envelope -> what it means for a call.
+ERROR_RESPONSES: dict[str, str] = {
+    "400": "Missing, malformed or invalid arguments (REQUIRED_FIELDS, JSON_VALIDATION, INVALID_ARGUMENTS), or HipChat's 400 (API_ERROR).",
+    "404": "No such function (UNKNOWN_FUNCTION), or HipChat found no such resource (API_ERROR).",
+    "413": "The call body is larger than the runtime accepts (REQUEST_TOO_LARGE).",
+    "415": "The call was not sent as application/json or multipart/form-data (UNSUPPORTED_MEDIA_TYPE).",
+    "429": "HipChat's rate limit or flood control was hit (RATE_LIMITED); reset is when it lifts.",
+    "4XX": "Any other HipChat 4xx answer, mirrored with its status (API_ERROR); upstream_status and error carry HipChat's own.",
+    "502": "HipChat answered 5xx, could not be reached, or sent an answer too large to read (API_ERROR, INTERNAL_PACKAGE_ERROR).",
+    "504": "HipChat did not answer within the configured timeouts (UPSTREAM_TIMEOUT).",
+}
+
+ENVELOPE_SCHEMAS: dict[str, Any] = {
+    "SuccessEnvelope": {
+        "type": "object",
+        "description": "A successful call: HipChat's JSON answer, 'success' for an empty answer, or the URL of a redirect.",
+        "required": ["callback", "contextWrites"],
+        "properties": {
+            "callback": {"const": "success"},
+            "contextWrites": {"type": "object", "required": ["to"], "properties": {"to": {}}},
+        },
+    },
+    "ErrorEnvelope": {
+        "type": "object",
+        "description": "A failed call, in the RapidAPI error envelope.",
+        "required": ["callback", "contextWrites"],
+        "properties": {
+            "callback": {"const": "error"},
+            "contextWrites": {
+                "type": "object",
+                "required": ["to"],
+                "properties": {"to": {"$ref": COMPONENTS_PREFIX + "ErrorDetails"}},
+            },
+        },
+    },
+    "ErrorDetails": {
+        "type": "object",
+        "required": ["status_code", "status_msg", "fields"],
+        "properties": {
+            "status_code": {
+                "type": "string",
+                "description": "What went wrong, e.g. " + ", ".join([*CALLER_ERRORS, *UPSTREAM_CODES]) + ".",
+                "examples": [*CALLER_ERRORS, *UPSTREAM_CODES],
+            },
+            "status_msg": {"type": "string"},
+            "fields": {"type": "array", "items": {"type": "string"}, "description": "The arguments at fault."},
+            "reasons": {"type": "object", "additionalProperties": {"type": "string"}, "description": "Why each argument is at fault."},
+            "upstream_status": {"type": "integer", "description": "HipChat's HTTP status, for API_ERROR and RATE_LIMITED."},
+            "error": {"type": "object", "description": "HipChat's error object, as HipChat sent it."},
+            "body": {"description": "HipChat's answer when it was not a HipChat error object."},
+            "reset": {"type": "integer", "description": "Unix time at which the exhausted rate limit resets (RATE_LIMITED)."},
+        },
+    },
+    "FunctionBlock": {
+        "type": "object",
+        "description": "One function of the package, as the RapidAPI listing shows it.",
+        "required": ["name", "description", "args"],
+        "properties": {
+            "name": {"type": "string"},
+            "description": {"type": "string"},
+            "group": {"type": "string"},
+            "args": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["name", "type", "info", "required"],
+                    "properties": {
+                        "name": {"type": "string"},
+                        "type": {"type": "string"},
+                        "info": {"type": "string"},
+                        "required": {"type": "boolean"},
+                    },
+                },
+            },
+            "callbacks": {"type": "array", "items": {"type": "object"}},
+        },
+    },
+    "PackageListing": {
+        "type": "object",
+        "required": ["package", "blocks"],
+        "properties": {
+            "package": {"type": "string"},
+            "tagline": {"type": "string"},
+            "description": {"type": "string"},
+            "blocks": {"type": "array", "items": {"$ref": COMPONENTS_PREFIX + "FunctionBlock"}},
+        },
+    },
+    "Health": {
+        "type": "object",
+        "required": ["status", "functions"],
+        "properties": {"status": {"const": "ok"}, "functions": {"type": "integer", "minimum": 0}},
+    },
+}
+
+
+def build_document(catalog: Catalog, server_url: str) -> dict[str, Any]:
+    """The OpenAPI 3.1 document for the catalog, served from server_url (the runtime's base URL)."""
+    package = catalog.package
+    schemas = _catalog_defs(catalog)
+    for name, schema in ENVELOPE_SCHEMAS.items():
+        _add_component(schemas, name, copy.deepcopy(schema))
+    paths: dict[str, Any] = {
+        "/healthz": {"get": _get_operation("healthz", "Liveness: the runtime is up, with its number of functions.", "Health")},
+        f"/api/{package}": {"get": _get_operation("listPackage", f"The {package} package: every function block.", "PackageListing")},
+        f"/api/{package}/{{function}}": {"get": _block_operation(catalog)},
+        "/openapi.json": {"get": _get_operation("openapi", "This document.", None)},
+    }
+    for function in catalog.functions.values():
+        _add_component(schemas, _args_component(function), _args_schema(function))
+        paths[f"/api/{package}/{function.name}"] = {"post": _call_operation(function, _group(function, package))}
+    return {
+        "openapi": OPENAPI_VERSION,
+        "info": {"title": f"{package} function package", "version": DOCUMENT_VERSION, "description": catalog.document["description"]},
+        "servers": [{"url": server_url}],
+        "tags": [{"name": PACKAGE_TAG, "description": "The package listing and the runtime's health."}]
+        + [{"name": group} for group in _groups(catalog)],
+        "paths": paths,
+        "components": {"schemas": schemas, "responses": _error_responses()},
+    }
+
+
+def _groups(catalog: Catalog) -> list[str]:
+    return list(dict.fromkeys(_group(function, catalog.package) for function in catalog.functions.values()))
+
+
+def _group(function: Function, package: str) -> str:
+    return function.block.get("group", package)
+
+
+def _catalog_defs(catalog: Catalog) -> dict[str, Any]:
+    return {name: _rewrite_refs(schema) for name, schema in catalog.document.get("$defs", {}).items()}
+
+
+def _add_component(schemas: dict[str, Any], name: str, schema: dict[str, Any]) -> None:
+    if name in schemas:
+        raise ValueError(f"components/schemas/{name} is defined twice (a catalog $defs name collides with a generated one)")
+    schemas[name] = schema
+
+
+def _rewrite_refs(node: Any) -> Any:
+    """A deep copy of a catalog schema with #/$defs/ references pointing into components/schemas."""
+    if isinstance(node, dict):
+        return {
+            key: (COMPONENTS_PREFIX + value[len(DEFS_PREFIX) :])
+            if key == "$ref" and isinstance(value, str) and value.startswith(DEFS_PREFIX)
+            else _rewrite_refs(value)
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_rewrite_refs(item) for item in node]
+    return copy.deepcopy(node)
+
+
+def _args_component(function: Function) -> str:
+    return f"{function.name}Args"
+
+
+def _args_schema(function: Function) -> dict[str, Any]:
+    """The function's validation schema (the one the runtime checks calls against), with descriptions and examples."""
+    schema = {key: value for key, value in _rewrite_refs(function.validator.schema).items() if key not in ("$schema", "$defs")}
+    for arg in function.args.values():
+        prop = (
+            {"type": "string", "description": f"{arg.spec['info']} Give {FILE_FORMS}."} if arg.is_file else schema["properties"][arg.name]
+        )
+        if not arg.is_file:
+            prop["description"] = arg.spec["info"]
+        if "correction" in arg.spec:
+            prop["description"] += f" Correction: {arg.spec['correction']}"
+        if "default" in arg.spec:
+            prop["default"] = arg.spec["default"]
+        if "example" in arg.spec:
+            prop["examples"] = [arg.spec["example"]]
+        if arg.secret:
+            prop["writeOnly"] = True
+        schema["properties"][arg.name] = prop
+    return schema
+
+
+def _description(function: Function) -> str:
+    lines = [function.block["description"]]
+    aliases = function.block.get("aliases", [])
+    if aliases:
+        lines.append("Also answers as: " + ", ".join(aliases) + ".")
+    notes = function.block.get("notes", [])
+    if notes:
+        lines.append("Notes:\n" + "\n".join(f"- {note}" for note in notes))
+    return "\n\n".join(lines)
+
+
+def _call_operation(function: Function, tag: str) -> dict[str, Any]:
+    args_ref = {"$ref": COMPONENTS_PREFIX + _args_component(function)}
+    has_required = any(arg.required for arg in function.args.values())
+    body: dict[str, Any] = {"type": "object", "properties": {"args": args_ref}}
+    if has_required:
+        body["required"] = ["args"]
+    content: dict[str, Any] = {"application/json": {"schema": body, "example": {"args": example_args(function)}}}
+    if function.file_args:
+        content["multipart/form-data"] = _multipart(function)
+    return {
+        "operationId": function.name,
+        "summary": function.block["description"],
+        "description": _description(function),
+        "tags": [tag],
+        "requestBody": {"required": has_required, "content": content},
+        "responses": {
+            "200": {
+                "description": "HipChat's answer in the success envelope.",
+                "content": {"application/json": {"schema": {"$ref": COMPONENTS_PREFIX + "SuccessEnvelope"}}},
+            },
+            **{status: {"$ref": f"#/components/responses/{_response_name(status)}"} for status in ERROR_RESPONSES},
+        },
+    }
+
+
+def _multipart(function: Function) -> dict[str, Any]:
+    """The same call with File arguments uploaded as parts named after them; the other args as JSON text."""
+    properties: dict[str, Any] = {
+        "args": {
+            "type": "string",
+            "contentMediaType": "application/json",
+            "description": f"The other arguments as a JSON object (see {_args_component(function)}).",
+        }
+    }
+    for arg in function.file_args:
+        properties[arg.name] = {"type": "string", "contentMediaType": "application/octet-stream", "description": arg.spec["info"]}
+    examples = {name: value for name, value in example_args(function).items() if name not in {a.name for a in function.file_args}}
+    return {
+        "schema": {"type": "object", "properties": properties},
+        "encoding": {"args": {"contentType": "application/json"}},
+        "example": {"args": json.dumps(examples)},
+    }
+
+
+def _block_operation(catalog: Catalog) -> dict[str, Any]:
+    names = [*catalog.functions, *catalog.aliases]
+    operation = _get_operation("describeFunction", "One function block: its arguments and callbacks.", "FunctionBlock")
+    operation["parameters"] = [
+        {"name": "function", "in": "path", "required": True, "schema": {"type": "string", "enum": names}, "example": names[0]}
+    ]
+    operation["responses"]["404"] = {"$ref": "#/components/responses/" + _response_name("404")}
+    return operation
+
+
+def _get_operation(operation_id: str, summary: str, schema_name: str | None) -> dict[str, Any]:
+    schema = {"$ref": COMPONENTS_PREFIX + schema_name} if schema_name else {"type": "object"}
+    return {
+        "operationId": operation_id,
+        "summary": summary,
+        "tags": [PACKAGE_TAG],
+        "responses": {"200": {"description": summary, "content": {"application/json": {"schema": schema}}}},
+    }
+
+
+def _response_name(status: str) -> str:
+    return f"Error{status}"
+
+
+def _error_responses() -> dict[str, Any]:
+    envelope = {"application/json": {"schema": {"$ref": COMPONENTS_PREFIX + "ErrorEnvelope"}}}
+    return {_response_name(status): {"description": text, "content": envelope} for status, text in ERROR_RESPONSES.items()}
