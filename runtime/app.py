@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from flask import Flask
 
+from runtime import logs
 from runtime.api import make_blueprint, register_errors
 from runtime.catalog import load_catalog
 from runtime.config import Settings
 from runtime.invoke import Runtime
 from runtime.openapi_route import make_openapi_blueprint
+from runtime.web.routes import make_web_blueprint
 
 
 def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
@@ -22,6 +23,7 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     app.extensions["hipchat_runtime"] = Runtime(catalog, settings)
     app.register_blueprint(make_blueprint(catalog.package))
     app.register_blueprint(make_openapi_blueprint(catalog, settings))
+    app.register_blueprint(make_web_blueprint())
     register_errors(app)
-    logging.getLogger("runtime").setLevel(logging.INFO)
+    logs.configure()
     return app

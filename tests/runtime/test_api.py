@@ -1,0 +1,37 @@
+"""The runtime's own routes: the listing, one block, the health check."""
+
+from __future__ import annotations
+
+
+def test_the_package_listing_is_in_the_rapidapi_format(client):
+    listing = client.get("/api/HipChat").get_json()
+    assert listing["package"] == "HipChat"
+    assert listing["accounts"] == {"domain": "hipchat.com", "credentials": ["authToken"]}
+    assert len(listing["blocks"]) == 93
+    block = next(b for b in listing["blocks"] if b["name"] == "sendRoomNotification")
+    assert block["callbacks"] == [{"name": "error", "info": "Error"}, {"name": "success", "info": "Success"}]
+    assert {"name", "type", "info", "required"} <= set(block["args"][0])
+    assert "wire" not in block["args"][0]
+    assert "request" not in block
+
+
+def test_one_block_is_served_by_its_name(client):
+    block = client.get("/api/HipChat/getRoomHistory").get_json()
+    max_results = next(a for a in block["args"] if a["name"] == "maxResults")
+    assert (max_results["type"], max_results["minimum"], max_results["maximum"]) == ("Number", 0, 1000)
+
+
+def test_one_block_is_served_by_its_alias(client):
+    assert client.get("/api/HipChat/getRoomAllParticipants").get_json()["name"] == "getRoomtAllParticipants"
+
+
+def test_an_unknown_block_is_an_unknown_function(client):
+    response = client.get("/api/HipChat/nope")
+    assert response.status_code == 404
+    assert response.get_json()["contextWrites"]["to"]["status_code"] == "UNKNOWN_FUNCTION"
+
+
+def test_the_health_check_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "functions": 93}

@@ -1,0 +1,92 @@
+"""Coercion: only where it is safe and expected; a String is never changed."""
+
+from __future__ import annotations
+
+from tests.helpers import TOKEN, sent
+
+ROOM = {"authToken": TOKEN, "roomIdOrName": "Ops Room"}
+
+
+def query_of(upstream) -> dict:
+    return dict(sent(upstream)[0].args)
+
+
+def test_a_number_given_as_text_is_sent_as_a_number(client, upstream):
+    upstream.expect_request("/v2/room/Ops Room/history").respond_with_json({"items": []})
+    client.post("/api/HipChat/getRoomHistory", json={"args": {**ROOM, "maxResults": "10", "startIndex": "0"}})
+    assert query_of(upstream) == {"max-results": "10", "start-index": "0"}
+
+
+def test_a_boolean_given_as_text_is_sent_as_a_boolean(client, upstream):
+    upstream.expect_request("/v2/room/Ops Room/notification", method="POST").respond_with_data("", status=204)
+    client.post("/api/HipChat/sendRoomNotification", json={"args": {**ROOM, "message": "hi", "notify": "TRUE"}})
+    assert sent(upstream)[0].get_json() == {"message": "hi", "notify": True}
+
+
+def test_a_string_that_looks_like_a_number_stays_a_string(client, upstream):
+    upstream.expect_request("/v2/room/Ops Room/message", method="POST").respond_with_json({"id": "x"}, status=201)
+    client.post("/api/HipChat/sendMessageToRoom", json={"args": {**ROOM, "message": "007"}})
+    assert sent(upstream)[0].get_json() == {"message": "007"}
+
+
+def test_a_numeric_id_for_a_string_argument_is_sent_as_its_digits(client, upstream):
+    upstream.expect_request("/v2/room/42/member/7", method="PUT").respond_with_data("", status=204)
+    response = client.post("/api/HipChat/addMemberToRoom", json={"args": {"authToken": TOKEN, "roomIdOrName": 42, "userIdOrEmail": 7}})
+    assert response.get_json()["callback"] == "success"
+
+
+def test_a_json_argument_given_as_text_is_parsed(client, upstream):
+    upstream.expect_request("/v2/addon/ui/room/Ops Room", method="POST").respond_with_data("", status=204)
+    glance = '[{"key": "builds", "content": {"label": {"type": "html", "value": "<b>3</b> green"}}}]'
+    client.post("/api/HipChat/pushUIChangesToRoom", json={"args": {**ROOM, "glance": glance}})
+    assert sent(upstream)[0].get_json() == {
+        "glance": [{"key": "builds", "content": {"label": {"type": "html", "value": "<b>3</b> green"}}}]
+    }
+
+
+def test_a_comma_list_becomes_an_array_where_the_catalog_allows_it(client, upstream):
+    upstream.expect_request("/v2/user/7", method="PUT").respond_with_data("", status=204)
+    args = {
+        "authToken": TOKEN,
+        "idOrEmail": "7",
+        "name": "A",
+        "mentionName": "a",
+        "email": "a@example.com",
+        "roles": "user, admin",
+        "title": "t",
+        "timezone": "UTC",
+        "isGroupAdmin": False,
+        "presenceStatus": "s",
+        "presenceShow": "chat",
+    }
+    client.post("/api/HipChat/updateUser", json={"args": args})
+    assert sent(upstream)[-1].get_json()["roles"] == ["user", "admin"]
+
+
+def test_absent_optional_arguments_leave_no_trace(client, upstream):
+    upstream.expect_request("/v2/room/Ops Room/notification", method="POST").respond_with_data("", status=204)
+    client.post("/api/HipChat/sendRoomNotification", json={"args": {**ROOM, "message": "hi", "color": None, "cardTitle": "", "from": ""}})
+    assert sent(upstream)[0].get_json() == {"message": "hi"}
+
+
+def test_an_empty_topic_is_a_value_where_the_catalog_allows_it(client, upstream):
+    upstream.expect_request("/v2/room/Ops Room/topic", method="PUT").respond_with_data("", status=204)
+    client.post("/api/HipChat/setRoomTopic", json={"args": {**ROOM, "topic": ""}})
+    assert sent(upstream)[0].get_json() == {"topic": ""}
+
+
+def test_a_default_fills_the_single_wire_value(client, upstream):
+    upstream.expect_request("/v2/extension/webPanel/deploy-bot", method="PUT").respond_with_json({}, status=201)
+    client.post(
+        "/api/HipChat/createGlobalWebPanel",
+        json={"args": {"authToken": TOKEN, "key": "deploy-bot", "nameValue": "Deploy", "url": "https://bot.example.com/p"}},
+    )
+    assert sent(upstream)[0].get_json()["location"] == "hipchat.sidebar.right"
+
+
+def test_a_path_argument_is_one_segment_whatever_it_holds(client, upstream):
+    upstream.expect_request("/v2/room/a/b?c#d", method="GET").respond_with_json({"id": 1})
+    client.post("/api/HipChat/getRoom", json={"args": {"authToken": TOKEN, "roomIdOrName": "a/b?c#d"}})
+    request = sent(upstream)[0]
+    assert request.environ["RAW_URI"] == "/v2/room/a%2Fb%3Fc%23d"
+    assert request.query_string == b""
