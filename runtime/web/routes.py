@@ -1,0 +1,59 @@
+"""Routes of the web page: / lists the package and its functions, /functions/<name> is one function's page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, make_response, render_template, url_for
+
+from runtime.web import present
+
+# The page talks to its own runtime only; images may come from the catalog's URLs.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data: https: http:; script-src 'self'; style-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+SNIPPET_LANGUAGES = ("curl", "python", "javascript", "node", "php", "ruby", "go", "java", "csharp")
+
+
+def make_web_blueprint() -> Blueprint:
+    web = Blueprint("web", __name__, template_folder="templates", static_folder="static", static_url_path="/web/static")
+
+    @web.get("/")
+    def listing() -> Response:
+        catalog = _catalog().listing()
+        groups = present.grouped(catalog["blocks"])
+        return _page(
+            render_template("web/listing.html", package=catalog["package"], catalog=catalog, groups=groups, count=len(catalog["blocks"]))
+        )
+
+    @web.get("/functions/<name>")
+    def function(name: str) -> Response:
+        catalog = _catalog()
+        found = catalog.find(name)
+        if found is None:
+            return _page(render_template("web/not_found.html", package=catalog.package, name=name), 404)
+        block = found.public_block()
+        return _page(
+            render_template(
+                "web/function.html",
+                package=catalog.package,
+                block=block,
+                present=present,
+                requirements=present.requirement_lines(block),
+                languages=SNIPPET_LANGUAGES,
+                call_url=url_for("api.call", name=block["name"]),
+            )
+        )
+
+    return web
+
+
+def _catalog():
+    return current_app.extensions["hipchat_runtime"].catalog
+
+
+def _page(html: str, status: int = 200) -> Response:
+    response = make_response(html, status)
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
