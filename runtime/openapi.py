@@ -8,7 +8,7 @@ from typing import Any
 
 from runtime.catalog import Catalog, Function
 from runtime.envelope import CALLER_ERRORS
-from runtime.examples import example_args
+from runtime.examples import example_args, example_value
 
 OPENAPI_VERSION = "3.1.0"
 DOCUMENT_VERSION = "1.0.0"
@@ -207,13 +207,39 @@ def _description(function: Function) -> str:
     return "\n\n".join(lines)
 
 
+def request_example(function: Function) -> dict[str, Any]:
+    """The required args' examples, plus the args that conditional requirements (requires, requiresWhen) then call for."""
+    args = example_args(function)
+    for _ in function.args:  # each round adds at least one arg, or stops
+        missing = {
+            name
+            for error in function.validator.iter_errors(args)
+            if error.validator == "required" and isinstance(error.instance, dict)
+            for name in error.validator_value
+            if name not in error.instance and name in function.args
+        }
+        missing |= {
+            name
+            for error in function.validator.iter_errors(args)
+            if error.validator == "dependentRequired"
+            for given, needed in error.validator_value.items()
+            if given in args
+            for name in needed
+            if name not in args
+        }
+        if not missing:
+            break
+        args.update({name: example_value(function.args[name]) for name in sorted(missing)})
+    return args
+
+
 def _call_operation(function: Function, tag: str) -> dict[str, Any]:
     args_ref = {"$ref": COMPONENTS_PREFIX + _args_component(function)}
     has_required = any(arg.required for arg in function.args.values())
     body: dict[str, Any] = {"type": "object", "properties": {"args": args_ref}}
     if has_required:
         body["required"] = ["args"]
-    content: dict[str, Any] = {"application/json": {"schema": body, "example": {"args": example_args(function)}}}
+    content: dict[str, Any] = {"application/json": {"schema": body, "example": {"args": request_example(function)}}}
     if function.file_args:
         content["multipart/form-data"] = _multipart(function)
     return {
@@ -243,7 +269,7 @@ def _multipart(function: Function) -> dict[str, Any]:
     }
     for arg in function.file_args:
         properties[arg.name] = {"type": "string", "contentMediaType": "application/octet-stream", "description": arg.spec["info"]}
-    examples = {name: value for name, value in example_args(function).items() if name not in {a.name for a in function.file_args}}
+    examples = {name: value for name, value in request_example(function).items() if name not in {a.name for a in function.file_args}}
     return {
         "schema": {"type": "object", "properties": properties},
         "encoding": {"args": {"contentType": "application/json"}},
