@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import re
 import string
@@ -69,6 +70,7 @@ class Function:
     args: dict[str, Arg]
     request: Request
     validator: Any = field(repr=False)
+    fast_check: Any = field(repr=False)
 
     @property
     def file_args(self) -> list[Arg]:
@@ -101,8 +103,19 @@ class Catalog:
 
 
 def load_catalog(path: str | Path) -> Catalog:
+    """The catalog at path, compiled once per process for as long as the file is unchanged."""
+    path = Path(path).resolve()
     try:
-        document = json.loads(Path(path).read_text(encoding="utf-8"))
+        stat = path.stat()
+    except OSError as exc:
+        raise CatalogError(f"{path}: cannot read the catalog: {exc}") from exc
+    return _load(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _load(path: Path, _mtime_ns: int, _size: int) -> Catalog:
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise CatalogError(f"{path}: cannot read the catalog: {exc}") from exc
     return build_catalog(document)
@@ -163,7 +176,8 @@ def _build_function(block: dict[str, Any], defs: dict[str, Any], where: str) -> 
         )
     request = _build_request(block["request"])
     _check_function(block, args, request, where)
-    return Function(block["name"], block, args, request, arguments.compile_validator(block, defs))
+    validator = arguments.compile_validator(block, defs)
+    return Function(block["name"], block, args, request, validator, arguments.compile_fast_check(validator.schema))
 
 
 def _build_request(raw: dict[str, Any]) -> Request:
