@@ -21,6 +21,8 @@
     for (const group of groups) {
       const visible = group.querySelectorAll(".card:not([hidden])").length;
       group.hidden = visible === 0;
+      const badge = group.querySelector("h2 .count");
+      if (badge) badge.textContent = terms.length ? `${visible} of ${badge.dataset.total}` : badge.dataset.total;
       const link = document.querySelector(`[data-group-link="${group.id}"]`);
       if (link) link.classList.toggle("dimmed", visible === 0);
     }
