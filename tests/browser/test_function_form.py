@@ -1,0 +1,89 @@
+"""The function page's form in Chromium: what each kind of input sends, and where the token is kept."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+from werkzeug import Response
+
+from tests.helpers import TOKEN, sent
+
+ROOMS = '{"items": [], "startIndex": 0, "maxResults": 100, "links": {"self": "x"}}'
+
+
+def test_booleans_and_numbers_are_sent_only_when_set(page, shot, web_runtime, upstream):
+    base_url = web_runtime
+    upstream.expect_request("/v2/room", method="GET").respond_with_data(ROOMS, content_type="application/json")
+    page.goto(f"{base_url}/functions/getAllRooms")
+    page.fill("#arg-authToken", TOKEN)
+    page.fill("#arg-maxResults", "5")
+    page.click("#arg-includePrivate")  # unset -> true
+    page.click("#arg-includeArchived")  # unset -> true
+    page.click("#arg-includeArchived")  # true -> false
+    expect(page.locator('[data-arg="includeArchived"] .tristate-label')).to_have_text("false")
+    page.click("#test-button")
+    expect(page.locator("#result-status")).to_have_text(re.compile(r"^HTTP 200"))
+    page.locator('[data-arg="includeArchived"] .unset').click()
+    expect(page.locator('[data-arg="includeArchived"] .tristate-label')).to_have_text("not sent")
+    page.fill("#arg-maxResults", "")
+    page.click("#test-button")
+    expect(page.locator("#result-callback")).to_have_text("callback: success")
+    page.wait_for_function("() => !document.getElementById('test-button').disabled")
+    shot("unset-again")
+    first, second = sent(upstream)
+    assert first.args.to_dict() == {"max-results": "5", "include-private": "true", "include-archived": "false"}
+    assert second.args.to_dict() == {"include-private": "true"}
+
+
+def test_file_picker_uploads_the_chosen_file(page, shot, web_runtime, upstream, tmp_path):
+    base_url = web_runtime
+    upstream.expect_request("/v2/room/Ops Room/share/file", method="POST").respond_with_response(Response(status=204))
+    chosen = tmp_path / "report.txt"
+    chosen.write_bytes(b"nightly report: all green\n")
+    page.goto(f"{base_url}/functions/shareFileWithRoom")
+    page.fill("#arg-authToken", TOKEN)
+    page.fill("#arg-roomIdOrName", "Ops Room")
+    page.set_input_files("#arg-file", str(chosen))
+    page.click("#test-button")
+    expect(page.locator("#result-status")).to_have_text(re.compile(r"^HTTP 200"))
+    shot("file-shared")
+    [request] = sent(upstream)
+    assert request.mimetype == "multipart/related"
+    body = request.get_data()
+    assert b"nightly report: all green" in body
+    assert b'filename="report.txt"' in body
+    expect(page.locator("#snippet")).to_have_attribute("data-language", "curl")
+    page.wait_for_function("() => !document.getElementById('snippet').classList.contains('loading')")
+
+
+def test_invalid_json_reaches_the_runtime_and_comes_back_as_an_error(page, shot, web_runtime, upstream):
+    base_url = web_runtime
+    page.goto(f"{base_url}/functions/sendRoomNotification")
+    page.fill("#arg-authToken", TOKEN)
+    page.fill("#arg-roomIdOrName", "Ops Room")
+    page.fill("#arg-message", "hello")
+    page.locator(".optional-args > summary").click()
+    page.fill("#arg-cardAttributes", '{"label": ')
+    expect(page.locator('[data-arg="cardAttributes"]')).to_have_class(re.compile(r"\bjson-invalid\b"))
+    page.click("#test-button")
+    expect(page.locator("#result-status")).to_have_text(re.compile(r"^HTTP 4\d\d"))
+    expect(page.locator("#result")).to_have_class(re.compile(r"\bis-error\b"))
+    expect(page.locator("#result-envelope")).to_contain_text("JSON_VALIDATION")
+    shot("json-error")
+    assert sent(upstream) == []
+
+
+def test_token_is_kept_in_session_storage_only_when_asked(page, web_runtime):
+    base_url = web_runtime
+    key = "hipchat-package.secret.authToken"
+    page.goto(f"{base_url}/functions/getRoom")
+    page.fill("#arg-authToken", TOKEN)
+    assert page.evaluate(f"sessionStorage.getItem('{key}')") is None
+    page.check('[data-arg="authToken"] [data-remember]')
+    assert page.evaluate(f"sessionStorage.getItem('{key}')") == TOKEN
+    assert page.evaluate("localStorage.length") == 0
+    page.goto(f"{base_url}/functions/deleteRoom")
+    expect(page.locator("#arg-authToken")).to_have_value(TOKEN)
+    page.uncheck('[data-arg="authToken"] [data-remember]')
+    assert page.evaluate(f"sessionStorage.getItem('{key}')") is None
