@@ -251,6 +251,8 @@ GLANCE_ARGS = {
 
 
 def glance_body(key: str) -> dict[str, Any]:
+    # P2 §20-22: target may be a string or {key, options} (UNCONFIRMED which the REST endpoint takes); with options
+    # given only the object form can carry them (seed implementation, R §3 descriptor schema).
     return {
         "key": key,
         "name": {"i18n": "glance.builds", "value": "Builds"},
@@ -561,7 +563,8 @@ CASES: list[Case] = [
         "/v2/group/1/avatar",
         redirect("https://s3.amazonaws.com/uploads.hipchat.com/avatars/group/1/125.png"),
     ),
-    # P1 §1.26: PUT JSON {"avatar": base64}; the File comes as a data: URI.
+    # P1 §1.26: PUT JSON {"avatar": ...}; that it is base64 of the image is UNCONFIRMED there. The catalog marks the
+    # File as encoding base64 (by analogy with update_photo), followed here. The File comes as a data: URI.
     Case(
         "updateGroupAvatar",
         {"authToken": TOKEN, "groupId": "1", "avatar": f"data:image/gif;name=logo.gif;base64,{b64(GIF)}"},
@@ -811,7 +814,8 @@ CASES: list[Case] = [
         f"/v2/user/{EMAIL_RAW}/photo/big",
         redirect("https://s3.amazonaws.com/uploads.hipchat.com/photos/7/big.png"),
     ),
-    # P2 §2: {"photo": base64}; the caller gives the base64 the seed describes, inside a data: URI.
+    # P2 §2: {"photo": base64}. Whether HipChat also took a data: URI prefix is UNCONFIRMED; the catalog's correction
+    # chooses the bare base64 of the bytes, followed here. The caller gives the seed's base64 inside a data: URI.
     Case(
         "updatePhoto",
         {"authToken": TOKEN, "idOrEmail": EMAIL, "photo": f"data:image/png;base64,{b64(PNG)}"},
@@ -1078,7 +1082,8 @@ CASES: list[Case] = [
             }
         ),
     ),
-    # P2 §38: include-offline (hyphen).
+    # P2 §38: include-offline (hyphen). SW types it string with boolean meaning; the catalog makes it a Boolean
+    # (seed: String), followed here, so "true" goes out as true.
     Case(
         "getRoomtAllParticipants",
         {"authToken": TOKEN, "roomIdOrName": ROOM, "startIndex": 0, "includeOffline": "true", "maxResults": "100"},
@@ -1418,7 +1423,8 @@ class CompletionCase:
 
 
 # P1 §1.42 (SW: name, mention_name, email required) and P2 §7 (SW: all six room fields required): PUT replaces the
-# record, so the fields the caller did not change must carry their current values.
+# record, so the fields the caller did not change must carry their current values (P1 calls this UNCONFIRMED; the
+# catalog's notes choose to complete them from a fresh GET, followed here).
 COMPLETION_CASES = [
     CompletionCase(
         "updateRoom",
