@@ -25,5 +25,5 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(make_openapi_blueprint(catalog, settings))
     app.register_blueprint(make_web_blueprint())
     register_errors(app)
-    logs.configure()
+    logs.configure(settings.log_level)
     return app

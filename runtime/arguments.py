@@ -15,7 +15,7 @@ from runtime.envelope import CallError, caller_error, invalid_arguments
 
 JSON_TYPE = {"String": "string", "credentials": "string", "Number": "number", "Boolean": "boolean", "JSON": "object", "Array": "array"}
 COPIED_KEYS = ("minimum", "maximum", "minLength", "maxLength", "pattern", "items", "minItems")
-# A token goes into an HTTP header: visible ASCII only, so no CR/LF can split the header.
+# A token that goes into the Authorization header: visible ASCII only, so no CR/LF can split the header.
 CREDENTIAL_PATTERN = r"^[\x21-\x7e]+$"
 NUMBER = re.compile(r"^\s*-?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$")
 TYPE_WORDS = {
@@ -40,9 +40,14 @@ def arg_schema(spec: dict[str, Any]) -> dict[str, Any]:
     if "options" in spec:
         schema["enum"] = spec["options"]
     schema.update({key: spec[key] for key in COPIED_KEYS if key in spec})
-    if kind == "credentials":
+    if any(wire["in"] == "bearer" for wire in wires_of(spec)):
         schema = {"allOf": [schema, {"pattern": CREDENTIAL_PATTERN}]}
     return schema
+
+
+def wires_of(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    wire = spec["wire"]
+    return wire if isinstance(wire, list) else [wire]
 
 
 def _ecma_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Any:

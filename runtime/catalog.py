@@ -31,6 +31,11 @@ class Wire:
     location: str
     name: str
 
+    @functools.cached_property
+    def parts(self) -> tuple[str, ...]:
+        """A body path split on its dots, once."""
+        return tuple(self.name.split("."))
+
 
 @dataclass(frozen=True)
 class Arg:

@@ -70,6 +70,9 @@ class Settings:
     catalog_path: str = field(
         default="", metadata={"env": "RUNTIME_CATALOG", "help": "Path of the catalog (default: the bundled metadata.json)."}
     )
+    log_level: str = field(
+        default="INFO", metadata={"env": "RUNTIME_LOG_LEVEL", "help": "Level of the runtime's log (INFO: one line per call)."}
+    )
     public_url: str = field(
         default="",
         metadata={

@@ -117,7 +117,7 @@ class FileResolver:
         if not match:
             raise invalid_arguments({name: "is not a valid data: URI (data:[<type>][;name=<file>][;base64],<data>)"})
         meta = match.group("meta").split(";")
-        content_type = meta[0] or "application/octet-stream"
+        content_type = meta[0] or "text/plain"  # RFC 2397's default media type
         params = dict(p.split("=", 1) for p in meta[1:] if "=" in p)
         raw = match.group("data")
         if "base64" in (p.lower() for p in meta[1:]):

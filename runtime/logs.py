@@ -20,7 +20,7 @@ class RedactCredentials(logging.Filter):
         return True
 
 
-def configure(level: int = logging.INFO) -> None:
+def configure(level: int | str = logging.INFO) -> None:
     logger = logging.getLogger("runtime")
     logger.setLevel(level)
     if not any(isinstance(f, RedactCredentials) for f in logger.filters):

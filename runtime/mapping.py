@@ -16,6 +16,8 @@ from runtime.envelope import invalid_arguments
 from runtime.files import FileValue
 
 MISSING = object()
+# HipChat answers 400 "Invalid content type" to a POST or PUT without a JSON body, even when every field is optional.
+BODILESS = ("GET", "DELETE")
 
 
 @dataclass
@@ -47,17 +49,15 @@ def build(function: Function, args: dict[str, Any]) -> Outbound:
     files: dict[str, FileValue] = {}
     bearer = None
     basic: dict[str, str] = {}
-    for arg in function.args.values():
-        if arg.name not in args:
-            continue
-        value = args[arg.name]
+    for name, value in args.items():
+        arg = function.args[name]
         for wire in arg.wires:
             if wire.location == "path":
                 path_values[wire.name] = path_segment(arg.name, value)
             elif wire.location == "query":
                 query.append((wire.name, query_value(value)))
             elif wire.location == "body":
-                set_path(body, wire.name, body_value(value))
+                set_path(body, wire.parts, body_value(value))
             elif wire.location == "file":
                 files[wire.name] = value
             elif wire.location == "bearer":
@@ -100,8 +100,8 @@ def body_value(value: Any) -> Any:
     return value
 
 
-def set_path(document: dict[str, Any], dotted: str, value: Any) -> None:
-    *parents, last = dotted.split(".")
+def set_path(document: dict[str, Any], path: str | tuple[str, ...], value: Any) -> None:
+    *parents, last = path.split(".") if isinstance(path, str) else path
     node = document
     for part in parents:
         node = node.setdefault(part, {})
@@ -122,7 +122,7 @@ def encode(function: Function, outbound: Outbound) -> Encoded:
 
 
 def encode_json(outbound: Outbound) -> Encoded:
-    if not outbound.body:
+    if not outbound.body and outbound.method in BODILESS:
         return Encoded(None, None)
     return Encoded("application/json", json.dumps(outbound.body, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 

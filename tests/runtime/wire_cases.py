@@ -1195,11 +1195,6 @@ CASES: list[Case] = [
 # Calls with only the required arguments: nothing the caller left out may appear on the wire, except what the
 # references require (webPanel location, R §3). Function names repeat here, so these rows are kept apart from CASES.
 
-NO_BODY_REASON = (
-    "SW marks the JSON body of {name} as required (hipchat_api_v2.yaml, body 'required: true'), and HipChat answers "
-    "400 'Invalid content type' to a POST/PUT without application/json (R §11, saltstack/salt#25542); the runtime "
-    "sends no body and no Content-Type when the optional {field} is left out"
-)
 
 MINIMAL_CASES: list[Case] = [
     # R §5: client_credentials needs Basic client credentials; scope is space-delimited.
@@ -1247,11 +1242,6 @@ MINIMAL_CASES: list[Case] = [
         authorization=None,
         body=Form({"grant_type": ["password"], "username": ["ann@example.com"], "password": ["hunter2 & co"]}),
         label="password-with-spaces",
-        xfail=(
-            "SW /oauth/token types password as a plain string form field (R §5), so a passphrase with spaces is valid; the "
-            "runtime refuses it with INVALID_ARGUMENTS because every credentials-typed argument must match "
-            "^[\\x21-\\x7e]+$ (runtime/arguments.py CREDENTIAL_PATTERN), a rule meant for values that go into a header"
-        ),
     ),
     Case(
         "getAccessToken",
@@ -1397,7 +1387,6 @@ MINIMAL_CASES: list[Case] = [
         f"/v2/room/{ROOM_RAW}/invite/{EMAIL_RAW}",
         no_content(),
         body=Json({}),
-        xfail=NO_BODY_REASON.format(name="invite_user (POST /room/{room}/invite/{user})", field="reason"),
     ),
     Case(
         "addMemberToRoom",
@@ -1406,7 +1395,6 @@ MINIMAL_CASES: list[Case] = [
         f"/v2/room/{ROOM_RAW}/member/{EMAIL_RAW}",
         no_content(),
         body=Json({}),
-        xfail=NO_BODY_REASON.format(name="add_member (PUT /room/{room}/member/{user})", field="roomRoles"),
     ),
 ]
 
