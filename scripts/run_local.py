@@ -1,0 +1,120 @@
+"""`make run`: the sandbox (with demo data) and the runtime pointed at it, both under gunicorn.
+
+Prints the URLs and the demo token, then runs until Ctrl-C. Ports and host from RUNTIME_PORT (8000),
+SANDBOX_PORT (8001) and RUN_HOST (127.0.0.1). State lives in var/ and survives restarts.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var"
+
+
+def remembered(name: str, env: str) -> str:
+    """A value from the environment, else the one made on the first run (kept in var/)."""
+    if os.environ.get(env):
+        return os.environ[env]
+    path = VAR / name
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(24))
+    return path.read_text().strip()
+
+
+def gunicorn(app_spec: str, host: str, port: int, env: dict[str, str]) -> subprocess.Popen:
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        "2",
+        "--worker-class",
+        "gthread",
+        "--threads",
+        "8",
+        "--log-level",
+        "warning",
+        app_spec,
+    ]
+    return subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})
+
+
+def wait(url: str, processes: list[subprocess.Popen], timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(p.poll() is not None for p in processes):
+            raise SystemExit("a server stopped while starting; see its messages above")
+        try:
+            requests.get(url, timeout=1)
+            return
+        except requests.RequestException:
+            time.sleep(0.2)
+    raise SystemExit(f"{url} did not answer within {timeout:.0f} s")
+
+
+def main() -> None:
+    VAR.mkdir(exist_ok=True)
+    host = os.environ.get("RUN_HOST", "127.0.0.1")
+    runtime_port = int(os.environ.get("RUNTIME_PORT", "8000"))
+    sandbox_port = int(os.environ.get("SANDBOX_PORT", "8001"))
+    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    sandbox_url = f"http://{shown_host}:{sandbox_port}"
+    runtime_url = f"http://{shown_host}:{runtime_port}"
+    token = remembered("demo-token", "SANDBOX_ADMIN_TOKEN")
+    client_id = os.environ.get("SANDBOX_OAUTH_CLIENT_ID", "demo-addon")
+    client_secret = remembered("demo-oauth-secret", "SANDBOX_OAUTH_CLIENT_SECRET")
+    sandbox_env = {
+        "SANDBOX_DB": os.environ.get("SANDBOX_DB", str(VAR / "sandbox.db")),
+        "SANDBOX_PUBLIC_URL": os.environ.get("SANDBOX_PUBLIC_URL", sandbox_url),
+        "SANDBOX_ADMIN_TOKEN": token,
+        "SANDBOX_OAUTH_CLIENT_ID": client_id,
+        "SANDBOX_OAUTH_CLIENT_SECRET": client_secret,
+    }
+    processes = [gunicorn("sandbox.app:create_app()", host, sandbox_port, sandbox_env)]
+    try:
+        wait(f"{sandbox_url}/v2/capabilities", processes)
+        runtime_env = {"HIPCHAT_API_URL": f"{sandbox_url}/v2", "RUNTIME_PUBLIC_URL": os.environ.get("RUNTIME_PUBLIC_URL", runtime_url)}
+        processes.append(gunicorn("runtime.app:create_app()", host, runtime_port, runtime_env))
+        wait(f"{runtime_url}/healthz", processes)
+        print(
+            f"""
+HipChat package runtime   {runtime_url}/            (browse, test a call, export a snippet)
+  functions (RapidAPI)    {runtime_url}/api/HipChat
+  OpenAPI                 {runtime_url}/openapi.json
+HipChat sandbox (v2 API)  {sandbox_url}/v2
+  room viewer             {sandbox_url}/_sandbox/
+Demo token (group admin, every scope):  {token}
+Demo add-on OAuth client:  id {client_id}  secret {client_secret}
+
+Try:  curl -s {runtime_url}/api/HipChat/getAllRooms -H 'Content-Type: application/json' \\
+        -d '{{"args": {{"authToken": "{token}"}}}}'
+Ctrl-C stops both servers.
+""",
+            flush=True,
+        )
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        while all(p.poll() is None for p in processes):
+            time.sleep(0.5)
+        raise SystemExit("a server stopped; see its messages above")
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
