@@ -50,19 +50,19 @@ def build(function: Function, args: dict[str, Any]) -> Outbound:
     bearer = None
     basic: dict[str, str] = {}
     for name, value in args.items():
-        arg = function.args[name]
-        for wire in arg.wires:
-            if wire.location == "path":
-                path_values[wire.name] = path_segment(arg.name, value)
-            elif wire.location == "query":
-                query.append((wire.name, query_value(value)))
-            elif wire.location == "body":
+        for wire in function.args[name].wires:
+            location = wire.location
+            if location == "body":
                 set_path(body, wire.parts, body_value(value))
-            elif wire.location == "file":
-                files[wire.name] = value
-            elif wire.location == "bearer":
+            elif location == "path":
+                path_values[wire.name] = path_segment(name, value)
+            elif location == "query":
+                query.append((wire.name, query_value(value)))
+            elif location == "bearer":
                 bearer = value
-            elif wire.location == "basic":
+            elif location == "file":
+                files[wire.name] = value
+            elif location == "basic":
                 basic[wire.name] = value
     return Outbound(
         method=function.request.method,
@@ -95,17 +95,17 @@ def query_value(value: Any) -> str:
 
 def body_value(value: Any) -> Any:
     """A File in a JSON body travels as base64 (the catalog marks such arguments encoding: base64)."""
-    if isinstance(value, FileValue):
+    if value.__class__ is FileValue:
         return base64.b64encode(value.data).decode("ascii")
     return value
 
 
 def set_path(document: dict[str, Any], path: str | tuple[str, ...], value: Any) -> None:
-    *parents, last = path.split(".") if isinstance(path, str) else path
+    parts = path.split(".") if isinstance(path, str) else path
     node = document
-    for part in parents:
+    for part in parts[:-1]:
         node = node.setdefault(part, {})
-    node[last] = value
+    node[parts[-1]] = value
 
 
 def get_path(document: Any, dotted: str) -> Any:
