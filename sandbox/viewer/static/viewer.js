@@ -1,0 +1,375 @@
+// The room viewer: the room list and one room's history, polled every couple of seconds without reloading.
+// Every text goes into the page as text; only the server-sanitized safe_html parts are set as HTML.
+(function () {
+  "use strict";
+
+  const body = document.body;
+  const POLL_MS = Number(body.dataset.pollMs) || 2000;
+  const COLORS = ["yellow", "green", "red", "purple", "gray"];
+  const LOZENGES = ["lozenge", "lozenge-success", "lozenge-error", "lozenge-current", "lozenge-complete", "lozenge-moved"];
+  const CARD_STYLES = ["file", "image", "application", "link", "media"];
+
+  // ---- small DOM helpers ----------------------------------------------------------------------
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function safeUrl(value) {
+    if (typeof value !== "string" || value === "") return null;
+    try {
+      const url = new URL(value, window.location.href);
+      return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function link(url, className, text) {
+    const href = safeUrl(url);
+    const node = el(href ? "a" : "span", className, text);
+    if (href) {
+      node.href = href;
+      node.target = "_blank";
+      node.rel = "noopener noreferrer";
+    }
+    return node;
+  }
+
+  function image(url, className, alt) {
+    const src = /^data:image\/(png|gif|jpeg|webp);/i.test(String(url)) ? url : safeUrl(url); // never data:image/svg+xml
+
+    if (!src) return null;
+    const node = el("img", className);
+    node.src = src;
+    node.alt = alt || "";
+    node.loading = "lazy";
+    node.referrerPolicy = "no-referrer";
+    node.addEventListener("error", () => node.classList.add("broken"));
+    return node;
+  }
+
+  function sanitizedHtml(className, html) {
+    const node = el("div", className);
+    node.innerHTML = html; // sanitized by the server (sandbox/viewer/sanitize.py) to HipChat's allowed tags
+    for (const anchor of node.querySelectorAll("a[href]")) anchor.target = "_blank";
+    for (const img of node.querySelectorAll("img")) img.addEventListener("error", () => img.classList.add("broken"));
+    return node;
+  }
+
+  function initials(name) {
+    const words = String(name || "?").trim().split(/\s+/).filter(Boolean);
+    return (words.length > 1 ? words[0][0] + words[1][0] : (words[0] || "?").slice(0, 2)).toUpperCase();
+  }
+
+  function hue(name) {
+    let hash = 0;
+    for (const char of String(name)) hash = (hash * 31 + char.charCodeAt(0)) % 360;
+    return hash;
+  }
+
+  function when(iso) {
+    const date = new Date(iso);
+    return Number.isNaN(date.getTime()) ? { short: "", full: iso || "" } : { short: date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }), full: date.toLocaleString() };
+  }
+
+  function extension(name) {
+    const match = /\.([a-z0-9]{1,5})$/i.exec(String(name || "").split(/[?#]/)[0]);
+    return match ? match[1].toUpperCase() : "FILE";
+  }
+
+  function humanSize(bytes) {
+    if (typeof bytes !== "number") return "";
+    if (bytes < 1024) return `${bytes} B`;
+    if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+    return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  }
+
+  async function getJson(url) {
+    const response = await fetch(url, { headers: { Accept: "application/json" }, cache: "no-store" });
+    if (!response.ok) {
+      const error = new Error(`HTTP ${response.status}`);
+      error.status = response.status;
+      throw error;
+    }
+    return response.json();
+  }
+
+  function setLive(ok, text) {
+    const live = document.getElementById("live");
+    if (!live) return;
+    live.classList.toggle("live-ok", ok);
+    live.classList.toggle("live-error", !ok);
+    live.textContent = text;
+  }
+
+  // ---- rooms (the sidebar on every page, the list on /_sandbox/) --------------------------------
+
+  function roomHref(id) {
+    return body.dataset.roomPage + encodeURIComponent(id);
+  }
+
+  function renderRooms(rooms) {
+    const current = document.getElementById("room") ? Number(document.getElementById("room").dataset.roomId) : null;
+    const nav = document.getElementById("room-nav");
+    nav.replaceChildren(
+      ...rooms.map((room) => {
+        const item = el("li", room.id === current ? "current" : "");
+        const anchor = link(roomHref(room.id), "room-nav-link", room.name);
+        anchor.removeAttribute("target");
+        anchor.append(el("span", "room-nav-count", room.messages));
+        item.append(anchor);
+        return item;
+      }),
+    );
+    const list = document.getElementById("room-list");
+    if (!list) return;
+    list.replaceChildren(
+      ...rooms.map((room) => {
+        const item = el("li", "room-card");
+        item.dataset.roomId = room.id;
+        const anchor = link(roomHref(room.id), "room-card-link");
+        anchor.removeAttribute("target");
+        const head = el("div", "room-card-head");
+        head.append(el("span", "room-card-name", room.name), el("span", "badge", room.privacy));
+        if (room.is_archived) head.append(el("span", "badge badge-archived", "archived"));
+        anchor.append(head, el("p", "room-card-topic", room.topic || "No topic"));
+        const last = room.last_active ? `last active ${when(room.last_active).full}` : "no activity yet";
+        anchor.append(el("p", "room-card-meta", `${room.messages} message${room.messages === 1 ? "" : "s"} · ${last}`));
+        item.append(anchor);
+        return item;
+      }),
+    );
+    document.getElementById("no-rooms").hidden = rooms.length !== 0;
+  }
+
+  async function pollRooms() {
+    try {
+      const data = await getJson(body.dataset.roomsUrl);
+      renderRooms(data.items);
+      if (!document.getElementById("room")) setLive(true, `live · ${new Date().toLocaleTimeString()}`);
+    } catch (error) {
+      if (!document.getElementById("room")) setLive(false, "reconnecting…");
+    } finally {
+      window.setTimeout(pollRooms, POLL_MS);
+    }
+  }
+
+  // ---- one message -------------------------------------------------------------------------------
+
+  const TEXT_TOKENS = /(https?:\/\/[^\s<>"']+)|(@\w+)/g;
+
+  // Plain text as HipChat showed it: links clickable, @mentions of real users highlighted.
+  function textBody(text, mentions) {
+    const node = el("div", "message-text");
+    const known = new Set((mentions || []).map((user) => `@${String(user.mention_name || "").toLowerCase()}`));
+    let last = 0;
+    for (const match of String(text).matchAll(TEXT_TOKENS)) {
+      node.append(document.createTextNode(text.slice(last, match.index)));
+      if (match[1]) node.append(link(match[1], "", match[1]));
+      else node.append(el("span", known.has(match[2].toLowerCase()) ? "mention" : "", match[2]));
+      last = match.index + match[0].length;
+    }
+    node.append(document.createTextNode(text.slice(last)));
+    return node;
+  }
+
+  function lozenge(value) {
+    const style = LOZENGES.includes(value && value.style) ? value.style : "lozenge";
+    const node = link(value && value.url, `lozenge ${style}`);
+    const icon = value && value.icon && image(value.icon.url || value.icon, "lozenge-icon");
+    if (icon) node.append(icon);
+    node.append(document.createTextNode(value ? value.label || "" : ""));
+    return node;
+  }
+
+  function cardNode(card, safe, fallback) {
+    const style = CARD_STYLES.includes(card.style) ? card.style : "application";
+    const format = card.format === "compact" ? "compact" : "medium";
+    const node = el("div", `card card-${style} card-format-${format}`);
+    node.dataset.cardStyle = style;
+    if (fallback) node.title = fallback;
+
+    if (safe.card_activity) {
+      const activity = el("div", "card-activity");
+      const icon = card.activity.icon && image(card.activity.icon.url || card.activity.icon, "card-activity-icon");
+      if (icon) activity.append(icon);
+      activity.append(sanitizedHtml("card-activity-html", safe.card_activity));
+      node.append(activity);
+    }
+
+    const thumbnail = card.thumbnail && image(card.thumbnail.url, "card-thumbnail", card.title);
+    const main = el("div", "card-main");
+    const icon = card.icon && image(card.icon.url || card.icon, "card-icon");
+    if (style === "file") main.append(el("span", "file-badge", extension(card.title || card.url)));
+    else if (icon) main.append(icon);
+
+    const text = el("div", "card-body");
+    text.append(link(card.url, "card-title", card.title || ""));
+    if (style === "link" && safeUrl(card.url)) text.append(el("div", "card-host", new URL(card.url).host));
+    const description = card.description;
+    if (safe.card_description) text.append(sanitizedHtml("card-description", safe.card_description));
+    else if (description && typeof description === "object") text.append(el("div", "card-description", description.value || ""));
+    else if (typeof description === "string") text.append(el("div", "card-description", description));
+
+    if (Array.isArray(card.attributes) && card.attributes.length) {
+      const list = el("ul", "card-attributes");
+      for (const attribute of card.attributes) {
+        const item = el("li", "card-attribute");
+        if (attribute.label) item.append(el("span", "card-attribute-label", attribute.label));
+        item.append(lozenge(attribute.value));
+        list.append(item);
+      }
+      text.append(list);
+    }
+    main.append(text);
+
+    if (thumbnail && (style === "image" || style === "media")) {
+      const frame = el("div", `card-media card-media-${style}`);
+      frame.append(thumbnail);
+      if (style === "media") frame.append(el("span", "card-play", "▶"));
+      node.append(main, frame);
+    } else {
+      if (thumbnail) main.append(thumbnail);
+      node.append(main);
+    }
+    return node;
+  }
+
+  function fileNode(file) {
+    const node = el("div", "file");
+    const thumb = file.thumb_url && image(file.thumb_url, "file-thumb", file.name);
+    if (thumb) {
+      const frame = link(file.url, "file-thumb-link");
+      frame.append(thumb);
+      node.append(frame);
+    }
+    const line = el("div", "file-line");
+    line.append(el("span", "file-badge file-badge-small", extension(file.name)), link(file.url, "file-name", file.name), el("span", "file-size", humanSize(file.size)));
+    node.append(line);
+    return node;
+  }
+
+  function linkNode(found) {
+    const node = el("div", `link-preview link-${found.type}`);
+    const detail = found[found.type] || {};
+    if (found.type === "image") {
+      const img = image(detail.image || found.url, "link-image", detail.name);
+      if (img) node.append(img);
+      node.append(link(found.url, "link-url", detail.name || found.url));
+    } else {
+      const header = detail.headerText || (safeUrl(found.url) ? new URL(found.url).host : "");
+      if (header) node.append(el("div", "link-header", header));
+      node.append(link(found.url, "link-title", detail.title || detail.name || detail.text || found.url));
+      if (detail.description) node.append(el("div", "link-description", detail.description));
+    }
+    return node;
+  }
+
+  function senderName(item) {
+    if (item.from && typeof item.from === "object") return item.from.name || item.from.mention_name || "Someone";
+    return item.from || "";
+  }
+
+  function messageNode(entry) {
+    const item = entry.item;
+    const safe = entry.safe_html || {};
+    const sender = senderName(item);
+    const time = when(item.date);
+    const node = el("li", `message message-${item.type}`);
+    node.dataset.seq = entry.seq;
+    node.dataset.id = item.id;
+
+    if (item.type === "topic" || item.type === "guest_access") {
+      node.classList.add("message-system");
+      const line = el("div", "system-line");
+      if (item.type === "topic") {
+        line.append(el("strong", "", sender || "Someone"), document.createTextNode(" changed the topic to "), el("q", "topic-new", item.message));
+      } else {
+        line.append(el("strong", "", sender || "Someone"), document.createTextNode(` ${item.message || "changed guest access"}`));
+      }
+      line.append(el("time", "message-time", time.short));
+      line.lastChild.title = time.full;
+      node.append(line);
+      return node;
+    }
+
+    const avatar = el("div", "avatar", item.type === "notification" ? "" : initials(sender));
+    if (item.type !== "notification") avatar.style.backgroundColor = `hsl(${hue(sender)}, 45%, 45%)`;
+    const main = el("div", "message-main");
+    const head = el("div", "message-head");
+    head.append(el("span", "message-sender", sender || (item.type === "notification" ? "Notification" : "Someone")));
+    if (item.from && typeof item.from === "object" && item.from.mention_name) head.append(el("span", "message-mention", `@${item.from.mention_name}`));
+    const stamp = el("time", "message-time", time.short);
+    stamp.title = time.full;
+    stamp.dateTime = item.date || "";
+    head.append(stamp);
+    main.append(head);
+
+    const content = el("div", "message-content");
+    if (item.type === "notification") {
+      const color = COLORS.includes(item.color) ? item.color : "yellow";
+      node.classList.add(`color-${color}`);
+      node.dataset.color = color;
+    }
+    if (item.card && typeof item.card === "object") {
+      content.append(cardNode(item.card, safe, item.message));
+    } else if (safe.message) {
+      content.append(sanitizedHtml("message-html", safe.message));
+    } else if (item.message) {
+      content.append(textBody(item.message, item.mentions));
+    }
+    if (item.file) content.append(fileNode(item.file));
+    for (const found of item.message_links || []) content.append(linkNode(found));
+    main.append(content);
+    node.append(avatar, main);
+    return node;
+  }
+
+  // ---- one room, followed live -------------------------------------------------------------------
+
+  function followRoom(section) {
+    const list = document.getElementById("messages");
+    const empty = document.getElementById("no-messages");
+    let cursor = null;
+
+    function nearBottom() {
+      return list.scrollTop + list.clientHeight >= list.scrollHeight - 120;
+    }
+
+    function showRoom(room) {
+      document.getElementById("room-name").textContent = room.name;
+      document.getElementById("room-topic").textContent = room.topic;
+      document.getElementById("room-privacy").textContent = room.privacy;
+      document.getElementById("room-archived").hidden = !room.is_archived;
+      document.title = `${room.name} · HipChat sandbox`;
+    }
+
+    async function poll() {
+      const url = cursor === null ? section.dataset.messagesUrl : `${section.dataset.messagesUrl}?after=${encodeURIComponent(cursor)}`;
+      try {
+        const data = await getJson(url);
+        const stick = cursor === null || nearBottom();
+        showRoom(data.room);
+        for (const entry of data.items) list.append(messageNode(entry));
+        cursor = data.cursor;
+        empty.hidden = list.childElementCount !== 0;
+        if (stick && data.items.length) list.scrollTop = list.scrollHeight;
+        setLive(true, `live · ${new Date().toLocaleTimeString()}`);
+      } catch (error) {
+        setLive(false, error.status === 404 ? "this room no longer exists" : "reconnecting…");
+        if (error.status === 404) return;
+      }
+      window.setTimeout(poll, POLL_MS);
+    }
+
+    poll();
+  }
+
+  pollRooms();
+  const section = document.getElementById("room");
+  if (section) followRoom(section);
+})();
