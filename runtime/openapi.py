@@ -6,7 +6,7 @@ import copy
 import json
 from typing import Any
 
-from runtime.catalog import Catalog, Function
+from runtime.catalog import Arg, Catalog, Function
 from runtime.envelope import CALLER_ERRORS
 from runtime.examples import example_args, example_value
 
@@ -16,6 +16,7 @@ DEFS_PREFIX = "#/$defs/"
 COMPONENTS_PREFIX = "#/components/schemas/"
 PACKAGE_TAG = "Package"
 FILE_FORMS = "a data: URI (data:[<type>][;name=<file>][;base64],<data>) or an http(s) URL the runtime fetches"
+FILE_PATTERN = "^(data:[^,]*,|https?://)"
 UPSTREAM_CODES = ("API_ERROR", "RATE_LIMITED", "UPSTREAM_TIMEOUT", "INTERNAL_PACKAGE_ERROR")
 
 # HTTP status of an error envelope -> what it means for a call.
@@ -179,11 +180,11 @@ def _args_schema(function: Function) -> dict[str, Any]:
     """The function's validation schema (the one the runtime checks calls against), with descriptions and examples."""
     schema = {key: value for key, value in _rewrite_refs(function.validator.schema).items() if key not in ("$schema", "$defs")}
     for arg in function.args.values():
-        prop = (
-            {"type": "string", "description": f"{arg.spec['info']} Give {FILE_FORMS}."} if arg.is_file else schema["properties"][arg.name]
-        )
+        prop = _file_schema(arg) if arg.is_file else schema["properties"][arg.name]
         if not arg.is_file:
             prop["description"] = arg.spec["info"]
+        if arg.required and prop.get("type") == "string" and not arg.spec.get("allowEmpty") and not prop.get("minLength"):
+            prop["minLength"] = 1  # the runtime takes "" for an absent argument
         if "correction" in arg.spec:
             prop["description"] += f" Correction: {arg.spec['correction']}"
         if "default" in arg.spec:
@@ -194,6 +195,11 @@ def _args_schema(function: Function) -> dict[str, Any]:
             prop["writeOnly"] = True
         schema["properties"][arg.name] = prop
     return schema
+
+
+def _file_schema(arg: Arg) -> dict[str, Any]:
+    """In a JSON call a File argument is text: a data: URI or a URL (an upload is a multipart part instead)."""
+    return {"type": "string", "pattern": FILE_PATTERN, "description": f"{arg.spec['info']} Give {FILE_FORMS}."}
 
 
 def _description(function: Function) -> str:

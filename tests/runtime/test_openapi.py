@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import jsonschema
@@ -161,6 +162,9 @@ def test_file_arguments_are_strings_in_json_and_parts_in_multipart(document):
     assert file_arg["type"] == "string"
     assert "data: URI" in file_arg["description"]
     assert "http(s) URL" in file_arg["description"]
+    assert re.match(file_arg["pattern"], function.args["file"].spec["example"])
+    assert re.match(file_arg["pattern"], "https://files.example.com/a.txt")
+    assert not re.match(file_arg["pattern"], "/etc/passwd")
     parts = content["multipart/form-data"]["schema"]["properties"]
     assert set(parts) == {"args"} | {a.name for a in function.file_args}
     no_files = call_operation(document, "getAllRooms")["requestBody"]["content"]
@@ -205,3 +209,10 @@ def test_a_defs_name_colliding_with_a_generated_schema_is_refused():
     catalog = type(CATALOG)(document, CATALOG.functions, CATALOG.aliases)
     with pytest.raises(ValueError, match="ErrorEnvelope"):
         build_document(catalog, "/")
+
+
+def test_required_string_arguments_cannot_be_empty(document):
+    """The runtime takes "" for an absent argument, so a required one must have at least one character."""
+    properties = args_schema(document, "getRoom")["properties"]
+    assert properties["roomIdOrName"]["minLength"] == 1
+    assert "minLength" not in args_schema(document, "getRoomHistory")["properties"]["timezone"]
