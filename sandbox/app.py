@@ -1,0 +1,57 @@
+"""The sandbox's application factory: settings, database, routes, the gate, the webhook worker. No logic lives here."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+
+from sandbox import (
+    addon,
+    admin,
+    bootstrap,
+    capabilities,
+    emoticons,
+    errors,
+    extensions,
+    gate,
+    groups,
+    media,
+    members,
+    oauth,
+    privatechat,
+    roomchat,
+    rooms,
+    users,
+)
+from sandbox.config import SandboxSettings
+from sandbox.context import Sandbox
+from sandbox.db import Database
+from sandbox.routing import RawPathMiddleware, SegmentConverter
+from sandbox.webhooks import Deliveries
+
+BLUEPRINTS = (capabilities, oauth, emoticons, groups, addon, extensions, users, media, privatechat, rooms, members, roomchat, admin)
+
+
+def create_app(config: SandboxSettings | dict[str, Any] | None = None) -> Flask:
+    settings = config if isinstance(config, SandboxSettings) else SandboxSettings.from_env(**(config or {}))
+    db = Database(settings.db)
+    credentials = bootstrap.bootstrap(db, settings)
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes
+    app.url_map.converters["seg"] = SegmentConverter
+    app.url_map.strict_slashes = False
+    app.url_map.merge_slashes = False
+    box = Sandbox(settings, db)
+    box.services["deliveries"] = Deliveries(app, db, settings)
+    box.services["credentials"] = credentials
+    app.extensions["sandbox"] = box
+    for module in BLUEPRINTS:
+        app.register_blueprint(module.bp)
+    errors.register_errors(app)
+    gate.install(app)
+    app.wsgi_app = RawPathMiddleware(app.wsgi_app)
+    logging.getLogger("sandbox").setLevel(logging.INFO)
+    bootstrap.print_banner(credentials, settings)
+    return app

@@ -1,0 +1,109 @@
+"""Every setting of the sandbox, its environment variable and its default, in one place."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+# HipChat's published figures (DAC rate limits; Atlassian KB for HipChat Server user tokens).
+HIPCHAT_RATE_LIMIT = 500
+HIPCHAT_USER_RATE_LIMIT = 100
+HIPCHAT_FLOOD_LIMIT = 30
+GENEROUS_LIMIT = 100_000
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+@dataclass(frozen=True)
+class SandboxSettings:
+    """Sandbox settings. Each field's metadata names the environment variable that sets it."""
+
+    db: str = field(default="var/sandbox.db", metadata={"env": "SANDBOX_DB", "help": "SQLite database path; :memory: for tests."})
+    public_url: str = field(
+        default="",
+        metadata={"env": "SANDBOX_PUBLIC_URL", "help": "Base URL written into links, e.g. http://127.0.0.1:8001 (default: the request's)."},
+    )
+    admin_token: str = field(
+        default="",
+        metadata={
+            "env": "SANDBOX_ADMIN_TOKEN",
+            "help": "Personal token of the seeded group admin, every scope (default: generated, printed).",
+        },
+    )
+    oauth_client_id: str = field(
+        default="", metadata={"env": "SANDBOX_OAUTH_CLIENT_ID", "help": "OAuth id of the seeded add-on (default: generated, printed)."}
+    )
+    oauth_client_secret: str = field(
+        default="", metadata={"env": "SANDBOX_OAUTH_CLIENT_SECRET", "help": "OAuth secret of the seeded add-on (default: generated)."}
+    )
+    demo: bool = field(default=True, metadata={"env": "SANDBOX_DEMO", "help": "Seed demo data into an empty database at start."})
+    limits: str = field(
+        default="generous",
+        metadata={"env": "SANDBOX_LIMITS", "help": "generous, or hipchat for HipChat's figures (500/5 min, 100 for user tokens, 30/min)."},
+    )
+    rate_limit: int = field(
+        default=0, metadata={"env": "SANDBOX_RATE_LIMIT", "help": "Requests per window per token (0: from SANDBOX_LIMITS)."}
+    )
+    user_rate_limit: int = field(
+        default=0, metadata={"env": "SANDBOX_USER_RATE_LIMIT", "help": "Requests per window per user token (0: from SANDBOX_LIMITS)."}
+    )
+    rate_window: int = field(default=300, metadata={"env": "SANDBOX_RATE_WINDOW", "help": "Rate-limit window in seconds."})
+    flood_limit: int = field(
+        default=0, metadata={"env": "SANDBOX_FLOOD_LIMIT", "help": "Messages per flood window per token and room (0: from SANDBOX_LIMITS)."}
+    )
+    flood_window: int = field(default=60, metadata={"env": "SANDBOX_FLOOD_WINDOW", "help": "Flood-control window in seconds."})
+    token_ttl: int = field(
+        default=3600, metadata={"env": "SANDBOX_TOKEN_TTL", "help": "expires_in of tokens from /v2/oauth/token, seconds."}
+    )
+    max_upload_bytes: int = field(
+        default=25 * 1024 * 1024, metadata={"env": "SANDBOX_MAX_UPLOAD_BYTES", "help": "Largest request body (file shares, photos)."}
+    )
+    webhook_timeout: float = field(
+        default=5.0, metadata={"env": "SANDBOX_WEBHOOK_TIMEOUT", "help": "Seconds a webhook may take to answer."}
+    )
+    webhook_attempts: int = field(default=5, metadata={"env": "SANDBOX_WEBHOOK_ATTEMPTS", "help": "Delivery attempts before giving up."})
+    webhook_backoff: float = field(
+        default=2.0, metadata={"env": "SANDBOX_WEBHOOK_BACKOFF", "help": "Seconds before the first retry; doubles each attempt."}
+    )
+    webhook_poll: float = field(
+        default=1.0, metadata={"env": "SANDBOX_WEBHOOK_POLL", "help": "Seconds between scans for due deliveries (new ones start at once)."}
+    )
+    journal_max: int = field(default=5000, metadata={"env": "SANDBOX_JOURNAL_MAX", "help": "Requests kept in the journal (0: no journal)."})
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> SandboxSettings:
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = environ.get(f.metadata["env"])
+            if raw is None or raw == "":
+                continue
+            kind = type(f.default)
+            values[f.name] = _bool(raw) if kind is bool else kind(raw)
+        settings = cls(**values)
+        return replace(settings, **overrides) if overrides else settings
+
+    @property
+    def hipchat_limits(self) -> bool:
+        return self.limits.strip().lower() == "hipchat"
+
+    def limit_for(self, user_token: bool) -> int:
+        if user_token and self.user_rate_limit:
+            return self.user_rate_limit
+        if self.rate_limit:
+            return self.rate_limit
+        if not self.hipchat_limits:
+            return GENEROUS_LIMIT
+        return HIPCHAT_USER_RATE_LIMIT if user_token else HIPCHAT_RATE_LIMIT
+
+    @property
+    def flood(self) -> int:
+        return self.flood_limit or (HIPCHAT_FLOOD_LIMIT if self.hipchat_limits else GENEROUS_LIMIT)
+
+    @classmethod
+    def describe(cls) -> list[tuple[str, str, str]]:
+        """(environment variable, default, help) for every setting: the README's table."""
+        return [(f.metadata["env"], str(f.default), f.metadata["help"]) for f in fields(cls)]

@@ -1,0 +1,76 @@
+"""What every request passes: rate limit, token, scope and auth_test on the way in; headers and the journal on the way out."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import time
+
+from flask import Flask, Response, g, request
+
+from sandbox import auth, journal, params, ratelimit
+from sandbox.access import ENDPOINTS
+from sandbox.context import sandbox
+from sandbox.errors import forbidden, unauthorized
+from sandbox.http import json_response
+
+log = logging.getLogger("sandbox")
+API_PREFIX = "/v2/"
+AUTH_TEST_MESSAGE = "This auth_token has access to use this method."
+
+
+def before() -> Response | None:
+    g.started = time.perf_counter()
+    g.principal = None
+    g.extra_headers = {}
+    box = sandbox()
+    box.services["base"] = request.url_root.rstrip("/")
+    box.services["deliveries"].ensure_started()
+    if not request.path.startswith(API_PREFIX):
+        return None
+    token = auth.token_from_request()
+    with box.db.write() as conn:
+        caller = auth.lookup(conn, token) if token else None
+        key = f"token:{auth.hash_token(token)}" if token else f"ip:{request.remote_addr}"
+        limit = box.settings.limit_for(user_token=caller is not None and caller.kind in auth.USER_KINDS)
+        quota = ratelimit.count(conn, key, limit, box.settings.rate_window)
+    g.principal = caller
+    g.extra_headers.update(quota.headers(ratelimit.RATE_PREFIX))
+    if quota.exceeded:
+        raise ratelimit.too_many(quota, ratelimit.RATE_PREFIX, "Rate Limit exceeded")
+    access = ENDPOINTS.get(request.endpoint or "")
+    if access is None:  # no such route: routing answers 404/405
+        return None
+    if not access.public:
+        if token is None:
+            raise unauthorized()
+        if caller is None:
+            raise unauthorized("Invalid OAuth session")
+        reason = auth.missing_scope(caller, access)
+        if reason:
+            raise forbidden(reason)
+    if params.boolean("auth_test", False):
+        return json_response({"success": {"code": 202, "message": AUTH_TEST_MESSAGE, "type": "Accepted"}}, 202)
+    return None
+
+
+def after(response: Response) -> Response:
+    for name, value in g.get("extra_headers", {}).items():
+        response.headers.setdefault(name, value)
+    box = sandbox()
+    if g.get("wake_deliveries"):
+        box.services["deliveries"].wake()
+    keep = box.settings.journal_max
+    if keep and not request.path.startswith("/_sandbox"):
+        caller = g.get("principal")
+        duration = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
+        try:
+            journal.record(box.db, request, response, duration, caller.label() if caller else None, keep)
+        except sqlite3.Error:
+            log.exception("could not write the journal")
+    return response
+
+
+def install(app: Flask) -> None:
+    app.before_request(before)
+    app.after_request(after)

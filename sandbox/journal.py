@@ -1,0 +1,103 @@
+"""The journal: the requests the sandbox received and what it answered, for tests and for debugging a bot.
+
+Tokens, secrets and passwords never reach it: matching keys are redacted in JSON, form and query values.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from flask import Request, Response
+
+from sandbox import clock
+from sandbox.db import Database
+
+SECRET_KEY = re.compile(r"token|secret|password|signed_request|authorization", re.IGNORECASE)
+REDACTED = "[redacted]"
+EXCERPT = 4000
+TRIM_EVERY = 100
+
+
+def redact(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: REDACTED if SECRET_KEY.search(str(key)) else redact(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [redact(item) for item in value]
+    return value
+
+
+def _json_excerpt(raw: bytes) -> str | None:
+    try:
+        return json.dumps(redact(json.loads(raw)), ensure_ascii=False)[:EXCERPT]
+    except ValueError:
+        return f"<{len(raw)} bytes, not JSON>"
+
+
+def request_excerpt(request: Request) -> str | None:
+    raw = request.get_data(cache=True)
+    if not raw:
+        return None
+    if request.mimetype == "application/json":
+        return _json_excerpt(raw)
+    if request.mimetype == "application/x-www-form-urlencoded":
+        return json.dumps(redact(dict(request.form)), ensure_ascii=False)[:EXCERPT]
+    return f"<{request.mimetype or 'no content type'}, {len(raw)} bytes>"
+
+
+def response_excerpt(response: Response) -> str | None:
+    if response.is_streamed:
+        return None
+    if 300 <= response.status_code < 400:
+        return f"Location: {response.headers.get('Location', '')}"
+    if response.mimetype == "application/json":
+        return _json_excerpt(response.get_data())
+    return None
+
+
+def query_text(query: bytes) -> str:
+    pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True)
+    return urlencode([(key, REDACTED if SECRET_KEY.search(key) else value) for key, value in pairs])
+
+
+def record(db: Database, request: Request, response: Response, duration_ms: float, who: str | None, keep: int) -> None:
+    row = (
+        clock.now_us(),
+        request.method,
+        request.path,
+        query_text(request.query_string),
+        response.status_code,
+        duration_ms,
+        who,
+        request_excerpt(request),
+        response_excerpt(response),
+    )
+    with db.write() as conn:
+        entry_id = conn.execute(
+            "INSERT INTO journal (ts, method, path, query, status, duration_ms, principal, request, response) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            row,
+        ).lastrowid
+        if entry_id % TRIM_EVERY == 0:
+            conn.execute("DELETE FROM journal WHERE id <= ?", (entry_id - keep,))
+
+
+def entries(db: Database, since: int, limit: int) -> list[dict[str, Any]]:
+    with db.read() as conn:
+        rows = conn.execute("SELECT * FROM journal WHERE id > ? ORDER BY id LIMIT ?", (since, limit)).fetchall()
+    return [
+        {
+            "id": row["id"],
+            "date": clock.iso(row["ts"]),
+            "method": row["method"],
+            "path": row["path"],
+            "query": row["query"],
+            "status": row["status"],
+            "duration_ms": round(row["duration_ms"], 2),
+            "principal": row["principal"],
+            "request": row["request"],
+            "response": row["response"],
+        }
+        for row in rows
+    ]

@@ -1,0 +1,105 @@
+"""Images and files: user photos, room avatars (302 to the image, as HipChat), and the stored files behind those URLs."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response
+
+from sandbox import images, links, resolve, validation
+from sandbox.context import db, principal
+from sandbox.errors import bad_request, not_found
+from sandbox.filestore import decode_image, store
+from sandbox.http import no_content, redirect
+
+bp = Blueprint("media", __name__)
+
+PHOTO_SIZES = {"small": 36, "big": 125}
+BUILT_IN_SIZES = {"photo": 125, "avatar": 125, "emoticon": 30}
+
+
+@bp.get("/v2/user/<seg:user>/photo/<seg:size>")
+def get_photo(user: str, size: str) -> Response:
+    if size not in PHOTO_SIZES:
+        raise bad_request("Invalid photo size: small or big", "size", "enum", size)
+    with db().read() as conn:
+        row = resolve.user(conn, user, principal())
+    if row["photo_file_id"]:
+        return redirect(links.file(row["photo_file_id"], f"photo-{size}"))
+    return redirect(links.image("photo", row["id"]))
+
+
+@bp.put("/v2/user/<seg:user>/photo")
+def update_photo(user: str) -> Response:
+    body = validation.read("photo")
+    data, content_type = decode_image("photo", body["photo"])
+    with db().write() as conn:
+        row = resolve.user(conn, user, principal())
+        if row["is_guest"]:
+            raise bad_request("Guest users cannot be updated")
+        file_id = store(conn, "photo", content_type, data)
+        conn.execute("UPDATE users SET photo_file_id = ? WHERE id = ?", (file_id, row["id"]))
+    return no_content()
+
+
+@bp.delete("/v2/user/<seg:user>/photo")
+def delete_photo(user: str) -> Response:
+    with db().write() as conn:
+        row = resolve.user(conn, user, principal())
+        conn.execute("UPDATE users SET photo_file_id = NULL WHERE id = ?", (row["id"],))
+    return no_content()
+
+
+@bp.get("/v2/room/<seg:room>/avatar")
+def get_room_avatar(room: str) -> Response:
+    with db().read() as conn:
+        row = resolve.room(conn, room, principal())
+    if row["avatar_file_id"]:
+        return redirect(links.file(row["avatar_file_id"], "avatar"))
+    return redirect(links.image("avatar", f"room-{row['id']}"))
+
+
+@bp.put("/v2/room/<seg:room>/avatar")
+def update_room_avatar(room: str) -> Response:
+    body = validation.read("avatar")
+    data, content_type = decode_image("avatar", body["avatar"])
+    with db().write() as conn:
+        row = resolve.room(conn, room, principal())
+        file_id = store(conn, "avatar", content_type, data)
+        conn.execute("UPDATE rooms SET avatar_file_id = ? WHERE id = ?", (file_id, row["id"]))
+    return no_content()
+
+
+@bp.delete("/v2/room/<seg:room>/avatar")
+def delete_room_avatar(room: str) -> Response:
+    with db().write() as conn:
+        row = resolve.room(conn, room, principal())
+        conn.execute("UPDATE rooms SET avatar_file_id = NULL WHERE id = ?", (row["id"],))
+    return no_content()
+
+
+@bp.get("/files/<seg:file_id>/<seg:name>")
+def get_file(file_id: str, name: str) -> Response:
+    with db().read() as conn:
+        row = conn.execute("SELECT name, content_type, data FROM files WHERE id = ?", (file_id,)).fetchone()
+    if row is None:
+        raise not_found(f"File {file_id} not found")
+    response = Response(bytes(row["data"]), mimetype=row["content_type"])
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if not row["content_type"].startswith("image/"):
+        response.headers["Content-Disposition"] = "attachment"
+    return response
+
+
+@bp.get("/files/builtin/<seg:kind>/<seg:key>.png")
+def get_built_in(kind: str, key: str) -> Response:
+    if kind not in BUILT_IN_SIZES:
+        raise not_found(f"No built-in image {kind}/{key}")
+    size = BUILT_IN_SIZES[kind]
+    color = images.color_for(f"{kind}/{key}")
+    if kind == "emoticon":
+        with db().read() as conn:
+            row = conn.execute("SELECT width, height, color FROM emoticons WHERE shortcut = ?", (key,)).fetchone()
+        if row is None:
+            raise not_found(f"Emoticon {key} not found")
+        return Response(images.solid_png(row["width"], row["height"], images.hex_color(row["color"])), mimetype="image/png")
+    return Response(images.solid_png(size, size, color), mimetype="image/png")
