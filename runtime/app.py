@@ -12,6 +12,7 @@ from runtime.catalog import load_catalog
 from runtime.config import Settings
 from runtime.invoke import Runtime
 from runtime.openapi_route import make_openapi_blueprint
+from runtime.snippets.routes import make_snippet_blueprint
 from runtime.web.routes import make_web_blueprint
 
 
@@ -24,6 +25,7 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(make_blueprint(catalog.package))
     app.register_blueprint(make_openapi_blueprint(catalog, settings))
     app.register_blueprint(make_web_blueprint())
+    app.register_blueprint(make_snippet_blueprint(catalog.package))
     register_errors(app)
     logs.configure(settings.log_level)
     return app
