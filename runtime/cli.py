@@ -1,0 +1,142 @@
+"""python -m runtime: list, describe, call and snippet, on the same catalog, validation and envelope as the HTTP runtime.
+
+Exit status: 0 success, 1 an error envelope, 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from urllib.parse import quote
+
+from tqdm import tqdm
+
+from runtime import envelope
+from runtime.all_pages import call_all_pages
+from runtime.catalog import Catalog, CatalogError, Function, load_catalog
+from runtime.cli_text import describe_text, listing_text
+from runtime.cli_values import TOKEN_ENV, UsageError, default_credentials, parse_pairs
+from runtime.config import Settings
+from runtime.envelope import CallError, Reply
+from runtime.invoke import Runtime
+from runtime.openapi import request_example
+
+EXIT_OK, EXIT_ERROR_ENVELOPE = 0, 1
+DEFAULT_RUNTIME_PORT = "8000"  # where `make run` serves the runtime (RUNTIME_PORT)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m runtime", description="The HipChat function package from the command line.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("list", help="the functions, grouped")
+    describe = commands.add_parser("describe", help="one function: its arguments, requirements and notes")
+    describe.add_argument("function")
+    call = commands.add_parser(
+        "call",
+        help="call a function and print the envelope",
+        description=(
+            "Call a function with key=value arguments and print the envelope as JSON. A value is parsed as JSON unless "
+            "the argument is a String (maxResults=10 is a number, message=007 stays text); key=@path uploads a local file "
+            f"for a File argument; credentials not given default to ${TOKEN_ENV}. The upstream is $HIPCHAT_API_URL."
+        ),
+    )
+    call.add_argument("function")
+    call.add_argument("pairs", nargs="*", metavar="key=value")
+    call.add_argument(
+        "--all-pages",
+        action="store_true",
+        help="follow links.next of a list answer and merge every page's items (progress on stderr)",
+    )
+    snippet = commands.add_parser(
+        "snippet",
+        help="a code snippet calling the function through the runtime",
+        description=(
+            "Print a program that calls the function through the runtime ($RUNTIME_PUBLIC_URL, else the local one). Without "
+            "key=value pairs it uses the catalog's examples; key=@path makes the snippet upload that local file."
+        ),
+    )
+    snippet.add_argument("function")
+    snippet.add_argument("language", help="curl, python, javascript, node, php, ruby, go, java or csharp")
+    snippet.add_argument("pairs", nargs="*", metavar="key=value")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    options = parser.parse_args(argv)
+    settings = Settings.from_env()
+    try:
+        catalog = load_catalog(settings.catalog_file)
+    except CatalogError as exc:
+        sys.stderr.write(f"{parser.prog}: the catalog is broken: {exc}\n")
+        return EXIT_ERROR_ENVELOPE
+    if options.command == "list":
+        sys.stdout.write(listing_text(catalog))
+        return EXIT_OK
+    if options.command == "describe":
+        sys.stdout.write(describe_text(_known(parser, catalog, options.function)))
+        return EXIT_OK
+    if options.command == "snippet":
+        return _snippet(parser, catalog, settings, options)
+    return _call(parser, catalog, settings, options)
+
+
+def _known(parser: argparse.ArgumentParser, catalog: Catalog, name: str) -> Function:
+    function = catalog.find(name)
+    if function is None:
+        parser.error(f"the {catalog.package} package has no function {name!r} (see: list)")  # exits 2
+    return function
+
+
+def _call(parser: argparse.ArgumentParser, catalog: Catalog, settings: Settings, options: argparse.Namespace) -> int:
+    function = catalog.find(options.function)
+    try:
+        args, uploads = parse_pairs(function, options.pairs)
+    except UsageError as exc:
+        parser.error(str(exc))
+    default_credentials(catalog, function, args, os.environ)
+    runtime = Runtime(catalog, settings)
+    if options.all_pages and function is not None:
+        with tqdm(desc=function.name, unit=" items", file=sys.stderr, dynamic_ncols=True) as bar:
+            pages = 0
+
+            def on_page(count: int) -> None:
+                nonlocal pages
+                pages += 1
+                bar.set_postfix_str(f"page {pages}", refresh=False)
+                bar.update(count)
+
+            reply = call_all_pages(runtime, function, args, uploads, on_page)
+    else:
+        reply = runtime.call(options.function, args, uploads)
+    return _print_envelope(reply)
+
+
+def _print_envelope(reply: Reply) -> int:
+    sys.stdout.write(json.dumps(reply.body, indent=2, ensure_ascii=False) + "\n")
+    return EXIT_OK if reply.body["callback"] == envelope.SUCCESS else EXIT_ERROR_ENVELOPE
+
+
+def _snippet(parser: argparse.ArgumentParser, catalog: Catalog, settings: Settings, options: argparse.Namespace) -> int:
+    # Imported here: the templates and jinja2 load only for this command.
+    from runtime.snippets.plan import build_plan
+    from runtime.snippets.render import LANGUAGES, render
+
+    function = _known(parser, catalog, options.function)
+    language = LANGUAGES.get(options.language)
+    if language is None:
+        parser.error(f"no snippet language {options.language!r}; languages: {', '.join(LANGUAGES)}")
+    try:
+        args, _ = parse_pairs(function, options.pairs, read_files=False)
+    except UsageError as exc:
+        parser.error(str(exc))
+    base = settings.public_url or f"http://127.0.0.1:{os.environ.get('RUNTIME_PORT', DEFAULT_RUNTIME_PORT)}"
+    url = f"{base.rstrip('/')}/api/{quote(catalog.package, safe='')}/{quote(function.name, safe='')}"
+    try:
+        plan = build_plan(function, args if options.pairs else request_example(function), url, settings.max_json_depth)
+    except CallError as error:
+        return _print_envelope(error.reply())
+    sys.stdout.write(render(language, plan))
+    return EXIT_OK

@@ -1,0 +1,82 @@
+"""What `list` and `describe` print: the catalog as plain text."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from runtime.catalog import Arg, Catalog, Function
+
+
+def listing_text(catalog: Catalog) -> str:
+    """Every function under its group, groups in catalog order."""
+    groups: dict[str, list[Function]] = {}
+    for function in catalog.functions.values():
+        groups.setdefault(function.block.get("group", catalog.package), []).append(function)
+    width = max(len(name) for name in catalog.functions)
+    lines = []
+    for group, functions in groups.items():
+        lines.append(f"{group}:")
+        for function in functions:
+            aliases = function.block.get("aliases", [])
+            also = f" (also: {', '.join(aliases)})" if aliases else ""
+            lines.append(f"  {function.name:<{width}}  {function.block['description']}{also}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def bounds(arg: Arg) -> str:
+    """Options, bounds and shape of an argument, in a few words."""
+    spec = arg.spec
+    parts = []
+    if "options" in spec:
+        parts.append("one of: " + ", ".join(str(o) for o in spec["options"]))
+    if spec.get("integer"):
+        parts.append("integer")
+    if "minimum" in spec or "maximum" in spec:
+        parts.append(f"{spec.get('minimum', '')}..{spec.get('maximum', '')}")
+    if "minLength" in spec or "maxLength" in spec:
+        parts.append(f"length {spec.get('minLength', 0)}..{spec.get('maxLength', '')}")
+    if "pattern" in spec:
+        parts.append(f"pattern {spec['pattern']}")
+    if "minItems" in spec:
+        parts.append(f"at least {spec['minItems']} item(s)")
+    if spec.get("commaSeparated"):
+        parts.append("comma-separated or JSON array")
+    if "default" in spec:
+        parts.append(f"default {json.dumps(spec['default'])}")
+    if arg.is_file:
+        parts.append("@path, data: URI or http(s) URL")
+    return "; ".join(parts)
+
+
+def _table(rows: list[list[str]]) -> list[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
+
+
+def describe_text(function: Function) -> str:
+    block = function.block
+    lines = [f"{function.name}: {block['description']}", f"Group: {block.get('group', '')}"]
+    if block.get("aliases"):
+        lines.append("Also answers as: " + ", ".join(block["aliases"]))
+    lines += ["", "Arguments:"]
+    rows = [["NAME", "TYPE", "REQUIRED", "OPTIONS / BOUNDS"]]
+    rows += [[arg.name, arg.type, "yes" if arg.required else "no", bounds(arg)] for arg in function.args.values()]
+    header, *body = _table(rows)
+    lines.append("  " + header)
+    for row, arg in zip(body, function.args.values(), strict=True):
+        lines.append("  " + row)
+        lines.append(f"      {arg.spec['info']}")
+        if "correction" in arg.spec:
+            lines.append(f"      correction: {arg.spec['correction']}")
+    lines += _requirements(block)
+    if block.get("notes"):
+        lines += ["", "Notes:", *(f"  - {note}" for note in block["notes"])]
+    return "\n".join(lines) + "\n"
+
+
+def _requirements(block: dict[str, Any]) -> list[str]:
+    lines = [f"  {given} needs {', '.join(needed)}" for given, needed in block.get("requires", {}).items()]
+    lines += [f"  {rule['arg']} = {rule['equals']} needs {', '.join(rule['require'])}" for rule in block.get("requiresWhen", [])]
+    return ["", "Requirements:", *lines] if lines else []
