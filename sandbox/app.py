@@ -29,6 +29,7 @@ from sandbox.config import SandboxSettings
 from sandbox.context import Sandbox
 from sandbox.db import Database
 from sandbox.routing import RawPathMiddleware, SegmentConverter
+from sandbox.viewer.routes import make_viewer_blueprint
 from sandbox.webhooks import Deliveries
 
 BLUEPRINTS = (capabilities, oauth, emoticons, groups, addon, extensions, users, media, privatechat, rooms, members, roomchat, admin)
@@ -49,6 +50,7 @@ def create_app(config: SandboxSettings | dict[str, Any] | None = None) -> Flask:
     app.extensions["sandbox"] = box
     for module in BLUEPRINTS:
         app.register_blueprint(module.bp)
+    app.register_blueprint(make_viewer_blueprint())
     errors.register_errors(app)
     gate.install(app)
     app.wsgi_app = RawPathMiddleware(app.wsgi_app)

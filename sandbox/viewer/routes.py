@@ -1,4 +1,4 @@
-"""Routes of the room viewer: two pages (/_sandbox/, /_sandbox/rooms/<id>) and the read-only JSON they poll."""
+"""Routes of the room viewer: two pages (/_sandbox/, /_sandbox/rooms/<id>) and the read-only message JSON they poll."""
 
 from __future__ import annotations
 
@@ -30,10 +30,6 @@ def make_viewer_blueprint() -> Blueprint:
         if found is None:
             return _page(render_template("viewer/missing.html", room_id=room_id), 404)
         return _page(render_template("viewer/room.html", room=found, poll_ms=POLL_MS))
-
-    @viewer.get("/viewer/api/rooms")
-    def rooms_json() -> Response:
-        return _no_store(json_response({"items": store.rooms()}))
 
     @viewer.get("/viewer/api/rooms/<int:room_id>/messages")
     def messages_json(room_id: int) -> Response:

@@ -1,38 +1,18 @@
-"""Read-only queries of the viewer: the rooms, and a room's messages after a cursor (the messages' seq)."""
+"""Read-only queries of the viewer: one room, and its messages after a cursor (the messages' seq).
+
+The room list comes from the sandbox's own GET /_sandbox/api/rooms; what is here is what that API lacks: a cursor to
+poll from, and each message's HTML parts already sanitized."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sandbox import clock
 from sandbox.context import db
 from sandbox.history import render
 from sandbox.viewer.shape import viewer_message
 
 FIRST_PAGE = 200  # messages shown when a room is opened
 PAGE = 500  # most messages one poll brings
-
-
-def rooms() -> list[dict[str, Any]]:
-    with db().read() as conn:
-        rows = conn.execute(
-            "SELECT r.id, r.name, r.topic, r.privacy, r.is_archived, r.last_active,"
-            " (SELECT COUNT(*) FROM messages m"
-            "  WHERE m.room_id = r.id AND m.deleted = 0 AND m.type IN ('message', 'notification')) AS messages"
-            " FROM rooms r ORDER BY r.name COLLATE NOCASE, r.id"
-        ).fetchall()
-    return [
-        {
-            "id": row["id"],
-            "name": row["name"],
-            "topic": row["topic"],
-            "privacy": row["privacy"],
-            "is_archived": bool(row["is_archived"]),
-            "messages": row["messages"],
-            "last_active": clock.iso(row["last_active"]) if row["last_active"] else None,
-        }
-        for row in rows
-    ]
 
 
 def room(room_id: int) -> dict[str, Any] | None:

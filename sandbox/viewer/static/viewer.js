@@ -120,7 +120,7 @@
         const item = el("li", room.id === current ? "current" : "");
         const anchor = link(roomHref(room.id), "room-nav-link", room.name);
         anchor.removeAttribute("target");
-        anchor.append(el("span", "room-nav-count", room.messages));
+        anchor.append(el("span", "room-nav-count", room.messages_sent));
         item.append(anchor);
         return item;
       }),
@@ -138,7 +138,7 @@
         if (room.is_archived) head.append(el("span", "badge badge-archived", "archived"));
         anchor.append(head, el("p", "room-card-topic", room.topic || "No topic"));
         const last = room.last_active ? `last active ${when(room.last_active).full}` : "no activity yet";
-        anchor.append(el("p", "room-card-meta", `${room.messages} message${room.messages === 1 ? "" : "s"} · ${last}`));
+        anchor.append(el("p", "room-card-meta", `${room.messages_sent} message${room.messages_sent === 1 ? "" : "s"} · ${last}`));
         item.append(anchor);
         return item;
       }),
@@ -149,7 +149,7 @@
   async function pollRooms() {
     try {
       const data = await getJson(body.dataset.roomsUrl);
-      renderRooms(data.items);
+      renderRooms(data.items.slice().sort((a, b) => a.name.localeCompare(b.name)));
       if (!document.getElementById("room")) setLive(true, `live · ${new Date().toLocaleTimeString()}`);
     } catch (error) {
       if (!document.getElementById("room")) setLive(false, "reconnecting…");
