@@ -262,7 +262,8 @@ def install_addon() -> Response:
             raise not_found(f"Room {room_id} not found")
         client_id = str(uuid.uuid4())
         conn.execute(
-            "INSERT INTO oauth_clients (id, secret, name, addon_key, group_id, room_id, scopes, capabilities_url, installable_token, created)"
+            "INSERT INTO oauth_clients (id, secret, name, addon_key, group_id, room_id, scopes, capabilities_url, installable_token,"
+            " created)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 client_id,

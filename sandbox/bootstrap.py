@@ -105,7 +105,8 @@ def ensure_addon(conn: sqlite3.Connection, settings: SandboxSettings, group_id: 
     set_meta(conn, "addon_id", client_id)
     set_meta(conn, "addon_secret", secret)
     conn.execute(
-        "INSERT INTO oauth_clients (id, secret, name, addon_key, group_id, scopes, installable_token, created) VALUES (?, ?, 'Sandbox Add-on', ?, ?, ?, ?, ?)"
+        "INSERT INTO oauth_clients (id, secret, name, addon_key, group_id, scopes, installable_token, created)"
+        " VALUES (?, ?, 'Sandbox Add-on', ?, ?, ?, ?, ?)"
         " ON CONFLICT (id) DO UPDATE SET secret = excluded.secret",
         (client_id, secret, ADDON_KEY, group_id, " ".join(ALL_SCOPES), secrets.token_urlsafe(24), clock.now_us()),
     )
@@ -151,7 +152,8 @@ def banner(credentials: Credentials, settings: SandboxSettings) -> str:
     if credentials.demo:
         demo_data = credentials.demo
         lines.append(
-            f"  demo data: rooms {', '.join(demo_data['rooms'])}; users @admin {' '.join(demo_data['users'])} (password {demo_data['password']})"
+            f"  demo data: rooms {', '.join(demo_data['rooms'])}; users @admin {' '.join(demo_data['users'])}"
+            f" (password {demo_data['password']})"
         )
     return "\n".join(lines)
 

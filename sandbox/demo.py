@@ -124,7 +124,8 @@ def seed(conn: sqlite3.Connection, group_id: int, admin_id: int) -> dict[str, An
             ts=now - (3 - index) * minute,
         )
     conn.execute(
-        "INSERT OR IGNORE INTO emoticons (group_id, shortcut, width, height, color, creator_id, created) VALUES (?, 'sandbox', 30, 30, '205081', ?, ?)",
+        "INSERT OR IGNORE INTO emoticons (group_id, shortcut, width, height, color, creator_id, created)"
+        " VALUES (?, 'sandbox', 30, 30, '205081', ?, ?)",
         (group_id, admin_id, now),
     )
     return {"users": sorted(f"@{m}" for m in users), "rooms": sorted(rooms), "password": DEMO_PASSWORD}

@@ -70,7 +70,8 @@ def emit(
         if hook["client_id"]:
             payload["oauth_client_id"] = hook["client_id"]
         conn.execute(
-            "INSERT INTO deliveries (webhook_id, webhook_key, event, room_id, url, authentication, client_id, user_id, payload, next_at, created)"
+            "INSERT INTO deliveries (webhook_id, webhook_key, event, room_id, url, authentication, client_id, user_id, payload,"
+            " next_at, created)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 hook["id"],

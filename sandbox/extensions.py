@@ -75,7 +75,8 @@ def save(conn: sqlite3.Connection, caller: Principal, kind: str, key: str, room_
     if count >= LIMIT_PER_PLACE:
         raise bad_request(f"You can only create {LIMIT_PER_PLACE} {kind} extensions {'in a room' if room_id else 'globally'}")
     return conn.execute(
-        "INSERT INTO extensions (group_id, room_id, type, key, event, body, client_id, creator_id, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO extensions (group_id, room_id, type, key, event, body, client_id, creator_id, created)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (caller.group_id, room_id, kind, key, event, json.dumps(body), caller.client_id, caller.user_id, clock.now_us()),
     ).lastrowid
 

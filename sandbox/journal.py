@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from flask import Request, Response
+from werkzeug.exceptions import HTTPException
 
 from sandbox import clock
 from sandbox.db import Database
@@ -37,14 +38,19 @@ def _json_excerpt(raw: bytes) -> str | None:
 
 
 def request_excerpt(request: Request) -> str | None:
-    raw = request.get_data(cache=True)
+    if request.mimetype not in ("application/json", "application/x-www-form-urlencoded"):
+        return f"<{request.mimetype}, {request.content_length} bytes>" if request.content_length else None
+    try:
+        raw = request.get_data(cache=True)
+    except HTTPException:  # e.g. over the size limit: the answer already says so
+        return f"<{request.content_length} bytes, not read>"
     if not raw:
         return None
     if request.mimetype == "application/json":
         return _json_excerpt(raw)
     if request.mimetype == "application/x-www-form-urlencoded":
         return json.dumps(redact(dict(request.form)), ensure_ascii=False)[:EXCERPT]
-    return f"<{request.mimetype or 'no content type'}, {len(raw)} bytes>"
+    return None
 
 
 def response_excerpt(response: Response) -> str | None:
@@ -76,7 +82,8 @@ def record(db: Database, request: Request, response: Response, duration_ms: floa
     )
     with db.write() as conn:
         entry_id = conn.execute(
-            "INSERT INTO journal (ts, method, path, query, status, duration_ms, principal, request, response) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO journal (ts, method, path, query, status, duration_ms, principal, request, response)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             row,
         ).lastrowid
         if entry_id % TRIM_EVERY == 0:

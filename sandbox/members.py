@@ -46,7 +46,8 @@ def add_member(room: str, user: str) -> Response:
         member = resolve.user(conn, user, caller)
         roles = json.dumps(body.get("room_roles") or ["room_member"])
         conn.execute(
-            "INSERT INTO room_members (room_id, user_id, roles, added) VALUES (?, ?, ?, ?) ON CONFLICT (room_id, user_id) DO UPDATE SET roles = excluded.roles",
+            "INSERT INTO room_members (room_id, user_id, roles, added) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (room_id, user_id) DO UPDATE SET roles = excluded.roles",
             (row["id"], member["id"], roles, clock.now_us()),
         )
     return no_content()

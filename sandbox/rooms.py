@@ -98,7 +98,8 @@ def create_room() -> Response:
         guest = bool(body.get("guest_access", False))
         dav = body.get("delegate_admin_visibility")
         room_id = conn.execute(
-            "INSERT INTO rooms (group_id, name, topic, privacy, is_guest_accessible, guest_token, owner_id, delegate_admin_visibility, created, version)"
+            "INSERT INTO rooms (group_id, name, topic, privacy, is_guest_accessible, guest_token, owner_id, delegate_admin_visibility,"
+            " created, version)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 caller.group_id,

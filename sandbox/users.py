@@ -126,7 +126,8 @@ def create_user() -> Response:
             )
         else:
             user_id = conn.execute(
-                "INSERT INTO users (name, mention_name, email, title, timezone, roles, is_group_admin, password_hash, version, group_id, created)"
+                "INSERT INTO users (name, mention_name, email, title, timezone, roles, is_group_admin, password_hash, version, group_id,"
+                " created)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (*fields, caller.group_id, now),
             ).lastrowid

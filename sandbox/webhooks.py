@@ -181,7 +181,8 @@ class Deliveries:
             else:
                 delay_ms = int(self.settings.webhook_backoff * 1000 * 2 ** (row["attempts"] - 1))
                 conn.execute(
-                    "UPDATE deliveries SET next_at = ?, lease_owner = NULL, lease_until = NULL, outcome = ? WHERE id = ? AND lease_owner = ?",
+                    "UPDATE deliveries SET next_at = ?, lease_owner = NULL, lease_until = NULL, outcome = ?"
+                    " WHERE id = ? AND lease_owner = ?",
                     (int(time.time() * 1000) + delay_ms, error, row["id"], self.owner),
                 )
         if reply_posted:
@@ -189,7 +190,8 @@ class Deliveries:
 
     def _finish(self, conn: sqlite3.Connection, row: sqlite3.Row, state: str, outcome: str | None) -> None:
         conn.execute(
-            "UPDATE deliveries SET state = ?, outcome = ?, finished = ?, lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?",
+            "UPDATE deliveries SET state = ?, outcome = ?, finished = ?, lease_owner = NULL, lease_until = NULL"
+            " WHERE id = ? AND lease_owner = ?",
             (state, outcome, int(time.time() * 1_000_000), row["id"], self.owner),
         )
 
