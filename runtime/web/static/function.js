@@ -245,21 +245,45 @@
   let pending = 0;
   let timer = null;
 
+  const snippetNote = document.getElementById("snippet-note");
+
+  function reasonOf(text) {
+    try {
+      return JSON.parse(text).contextWrites.to.status_msg || text;
+    } catch (error) {
+      return text;
+    }
+  }
+
+  // The snippet of the form's call; while the form cannot make a valid call, the catalog's example call and why.
   async function loadSnippet() {
     const ticket = ++pending;
     const { args } = collect(true);
+    const url = snippet.dataset.snippetUrl + encodeURIComponent(language);
     snippet.classList.add("loading");
     try {
-      const response = await fetch(snippet.dataset.snippetUrl + encodeURIComponent(language), {
+      const response = await fetch(url, {
         method: "POST",
         headers: { "Content-Type": "application/json", Accept: "text/plain" },
         body: JSON.stringify({ args }),
       });
-      const text = await response.text();
+      let text = await response.text();
+      let note = "";
+      let ok = response.ok;
+      if (!ok && response.status < 500) {
+        note = `${reasonOf(text)} Until then, this is the example call.`;
+        const example = await fetch(url, { headers: { Accept: "text/plain" } });
+        ok = example.ok;
+        text = await example.text();
+      }
       if (ticket !== pending) return; // a newer request is on its way
-      snippet.classList.toggle("snippet-error", !response.ok);
-      snippetCode.textContent = response.ok ? text : `The snippet could not be made (HTTP ${response.status}):\n${text}`;
+      snippet.classList.toggle("snippet-error", !ok);
+      snippet.classList.toggle("snippet-example", ok && note !== "");
+      snippetCode.textContent = ok ? text : `The snippet could not be made: ${reasonOf(text)}`;
+      snippetNote.textContent = note;
+      snippetNote.hidden = note === "";
       snippet.dataset.language = language;
+      snippet.dataset.source = note ? "example" : "form";
     } catch (error) {
       if (ticket === pending) snippetCode.textContent = `The snippet could not be made: ${error}`;
     } finally {
