@@ -15,17 +15,21 @@ import pytest
 import requests
 
 from runtime.app import create_app
+from runtime.catalog import load_catalog
 from runtime.config import Settings
+from runtime.openapi import request_example
 from runtime.snippets.render import LANGUAGES
 from tests.helpers import TOKEN, body_json, free_port, raw_path, sent, start_gunicorn, wait_http
 from tests.snippets.toolchains import run_snippet, snippet_env
 
 TYPED_TOKEN = "typed-in-token-the-snippet-must-not-use"
+SECRET_TYPED = "typed-in-secret-the-snippet-must-not-use"
 NASTY = (
     'it\'s "quoted" \\ back\\slash $(touch /tmp/pwned) `id` ${HOME} #{x} %s %n {0} {} </script> \n\r\t line '
     "é 日本 😀 \u2028 '''\"\"\" ?> */ \x01 end"
 )
 ROOM_ERROR = {"error": {"code": 404, "message": "Room not found", "type": "Not Found"}}
+CATALOG = load_catalog(Settings().catalog_file)
 pytestmark = pytest.mark.parametrize("language", list(LANGUAGES))
 
 
@@ -173,3 +177,52 @@ def test_a_runtime_that_cannot_be_reached_exits_non_zero(language, tmp_path):
 
     assert result.returncode != 0
     assert b"callback" not in result.stdout
+
+
+def test_json_values_of_every_kind_arrive_unchanged(language, runtime_url, upstream, tmp_path):
+    upstream.expect_request("/v2/extension/action/deploy-bot", method="PUT").respond_with_json({"id": 1}, status=201)
+    kinds = {
+        "null": None,
+        "true": True,
+        "false": False,
+        "int": -42,
+        "largest exact int": 9007199254740991,
+        "float": 1.5,
+        "small": 1.25e-7,
+        "empty object": {},
+        "empty list": [],
+        "nested": [[], {}, [None, {"0": "zero"}]],
+        'key with "quote" é $x #{y}': "value",
+    }
+    args = {**request_example(CATALOG.find("createGlobalAction")), "authToken": TYPED_TOKEN, "targetOptions": kinds}
+
+    result = run(runtime_url, "createGlobalAction", language, args, tmp_path)
+
+    assert result.returncode == 0, result.stderr.decode()
+    [request] = sent(upstream)
+    assert body_json(request)["target"]["options"] == kinds
+
+
+def test_secrets_come_from_their_environment_variables(language, runtime_url, upstream, tmp_path):
+    upstream.expect_request("/v2/oauth/token", method="POST").respond_with_json({"access_token": "issued", "token_type": "bearer"})
+    password = 'pa"ss\\wörd $HOME `id`\n\ttab'
+    client_secret = 'cl"ient\\secret$'
+    args = {"grantType": "password", "username": "alice", "password": SECRET_TYPED, "clientId": "bot", "clientSecret": SECRET_TYPED}
+    code, filename = export(runtime_url, "getAccessToken", language, args)
+    env = snippet_env(HIPCHAT_PASSWORD=password, HIPCHAT_CLIENT_SECRET=client_secret)
+
+    result = run_snippet(language, code, filename, tmp_path / "snippet", env)
+
+    assert result.returncode == 0, result.stderr.decode()
+    [request] = sent(upstream)
+    assert (request.form["username"], request.form["password"]) == ("alice", password)
+    assert (request.authorization.username, request.authorization.password) == ("bot", client_secret)
+
+
+def test_a_missing_local_file_exits_non_zero(language, runtime_url, upstream, tmp_path):
+    args = {"roomIdOrName": "Ops Room", "file": f"@{tmp_path / 'no such file.txt'}"}
+
+    result = run(runtime_url, "shareFileWithRoom", language, args, tmp_path)
+
+    assert result.returncode != 0
+    assert sent(upstream) == []
