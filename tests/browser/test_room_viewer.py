@@ -1,0 +1,76 @@
+"""The sandbox's room viewer in Chromium: a card sent through the runtime shows as HipChat drew it; new messages arrive live."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import requests
+from playwright.sync_api import expect
+
+HOSTILE = '<img src="x" onerror="window.__xss = 1"><script>window.__xss = 2</script>'
+
+
+def call(stack, function: str, **args) -> dict:
+    response = requests.post(f"{stack.runtime_url}/api/HipChat/{function}", json={"args": {"authToken": stack.token, **args}}, timeout=10)
+    envelope = response.json()
+    assert envelope["callback"] == "success", envelope
+    return envelope["contextWrites"]["to"]
+
+
+def test_card_renders_and_new_messages_arrive_without_reload(page, shot, live_stack):
+    name = f"Viewer {uuid.uuid4().hex[:6]}"
+    room_id = call(live_stack, "createRoom", name=name, topic="Release train")["id"]
+    call(
+        live_stack,
+        "sendRoomNotification",
+        roomIdOrName=name,
+        message="Build 7 deployed (fallback text)",
+        color="purple",
+        cardStyle="application",
+        cardId="build-7",
+        cardTitle="Build 7 deployed",
+        cardUrl="https://ci.example.com/builds/7",
+        cardDescriptionValue=f"All <b>412</b> tests passed{HOSTILE}",
+        cardDescriptionFormat="html",
+        cardAttributes=[
+            {"label": "Tests", "value": {"label": "passed", "style": "lozenge-success"}},
+            {"label": "Lint", "value": {"label": "2 warnings", "style": "lozenge-error"}},
+            {"label": "Stage", "value": {"label": "canary", "style": "lozenge-current"}},
+        ],
+    )
+
+    page.goto(f"{live_stack.sandbox_url}/_sandbox/")
+    room_card = page.locator(f'.room-card[data-room-id="{room_id}"]')
+    expect(room_card).to_contain_text(name)
+    expect(room_card).to_contain_text("Release train")
+    shot("rooms")
+
+    room_card.locator("a").click()
+    expect(page).to_have_url(f"{live_stack.sandbox_url}/_sandbox/rooms/{room_id}")
+    card = page.locator(".message .card")
+    expect(card).to_have_count(1)
+    expect(card.locator(".card-title")).to_have_text("Build 7 deployed")
+    expect(card.locator(".card-title")).to_have_attribute("href", "https://ci.example.com/builds/7")
+    expect(card.locator(".card-description")).to_have_text("All 412 tests passed")
+    expect(card.locator(".card-description b")).to_have_text("412")
+    lozenges = card.locator(".card-attribute .lozenge")
+    expect(lozenges).to_have_text(["passed", "2 warnings", "canary"])
+    expect(lozenges.nth(0)).to_have_class(re.compile(r"\blozenge-success\b"))
+    expect(lozenges.nth(1)).to_have_class(re.compile(r"\blozenge-error\b"))
+    expect(lozenges.nth(2)).to_have_class(re.compile(r"\blozenge-current\b"))
+    expect(page.locator(".message-notification")).to_have_attribute("data-color", "purple")
+    assert page.locator(".card-description script").count() == 0
+    assert page.evaluate("window.__xss") is None
+    shot("card")
+
+    page.evaluate("window.__sameDocument = true")
+    call(live_stack, "sendMessageToRoom", roomIdOrName=name, message="Rolling back build 7, see https://ci.example.com/builds/7")
+    call(live_stack, "setRoomTopic", roomIdOrName=name, topic="Rollback in progress")
+    expect(page.locator(".message-message .message-text")).to_contain_text("Rolling back build 7", timeout=8000)
+    expect(page.locator(".message-message .message-text a")).to_have_attribute("href", "https://ci.example.com/builds/7")
+    expect(page.locator(".message-topic")).to_contain_text("Rollback in progress", timeout=8000)
+    expect(page.locator("#room-topic")).to_have_text("Rollback in progress")
+    assert page.evaluate("window.__sameDocument") is True  # no reload happened
+    expect(page.locator("#live")).to_have_class(re.compile(r"\blive-ok\b"))
+    shot("live-update")
