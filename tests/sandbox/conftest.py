@@ -158,16 +158,10 @@ def multipart_related(metadata: dict[str, Any] | None, filename: str, content_ty
     boundary = "sandbox-test-boundary"
     parts = []
     if metadata is not None:
-        parts.append(
-            f'--{boundary}\r\nContent-Type: application/json; charset=UTF-8\r\nContent-Disposition: attachment; name="metadata"\r\n\r\n'.encode()
-            + json.dumps(metadata).encode()
-            + b"\r\n"
-        )
-    parts.append(
-        f'--{boundary}\r\nContent-Type: {content_type}\r\nContent-Disposition: attachment; name="file"; filename="{filename}"\r\n\r\n'.encode()
-        + data
-        + b"\r\n"
-    )
+        head = f'--{boundary}\r\nContent-Type: application/json; charset=UTF-8\r\nContent-Disposition: attachment; name="metadata"'
+        parts.append(f"{head}\r\n\r\n".encode() + json.dumps(metadata).encode() + b"\r\n")
+    head = f'--{boundary}\r\nContent-Type: {content_type}\r\nContent-Disposition: attachment; name="file"; filename="{filename}"'
+    parts.append(f"{head}\r\n\r\n".encode() + data + b"\r\n")
     return f"multipart/related; boundary={boundary}", b"".join(parts) + f"--{boundary}--\r\n".encode()
 
 
