@@ -56,4 +56,5 @@ def create_app(config: SandboxSettings | dict[str, Any] | None = None) -> Flask:
     app.wsgi_app = RawPathMiddleware(app.wsgi_app)
     logging.getLogger("sandbox").setLevel(logging.INFO)
     bootstrap.print_banner(credentials, settings)
+    box.services["deliveries"].ensure_started()  # pending deliveries resume at start, not at the first request
     return app

@@ -21,7 +21,7 @@ from tests.helpers import ROOT, free_port, wait_http
 
 ADMIN_TOKEN = "SandboxAdminT0ken"
 CLIENT_ID = "sandbox-test-client"
-CLIENT_SECRET = "sandbox-test-secret"
+CLIENT_SECRET = "sandbox-test-secret-of-32-characters"
 FAST_WEBHOOKS = {"webhook_poll": 0.05, "webhook_backoff": 0.1, "webhook_timeout": 2.0, "webhook_attempts": 3}
 
 
