@@ -78,7 +78,7 @@ class Scenario:
         return {"http_status": status, **envelope["contextWrites"]["to"]}
 
 
-def run(s: Scenario, stack) -> None:  # noqa: PLR0915 - one scenario, in order
+def run(s: Scenario, stack) -> None:
     unique = uuid.uuid4().hex[:8]
     v = s.values
 
