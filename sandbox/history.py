@@ -54,7 +54,8 @@ def options() -> Options:
     return Options(page, latest, earliest, params.boolean("reverse", True), params.boolean("include_deleted", False), zone, recent)
 
 
-def read_page(conn: sqlite3.Connection, scope: Scope, opts: Options) -> tuple[list[dict[str, Any]], bool]:
+def page_query(scope: Scope, opts: Options) -> tuple[str, list[Any]]:
+    """The SQL of one history page: newest first from the index, bounded by date and end-date."""
     where, args = [f"{scope.column} = ?"], [scope.value]
     if opts.latest is not None:
         where.append("ts <= ?")
@@ -65,7 +66,12 @@ def read_page(conn: sqlite3.Connection, scope: Scope, opts: Options) -> tuple[li
     if not opts.include_deleted:
         where.append("deleted = 0")
     sql = f"SELECT * FROM messages WHERE {' AND '.join(where)} ORDER BY ts DESC, seq DESC LIMIT ? OFFSET ?"
-    rows = conn.execute(sql, (*args, opts.page.limit, opts.page.start)).fetchall()
+    return sql, [*args, opts.page.limit, opts.page.start]
+
+
+def read_page(conn: sqlite3.Connection, scope: Scope, opts: Options) -> tuple[list[dict[str, Any]], bool]:
+    sql, args = page_query(scope, opts)
+    rows = conn.execute(sql, args).fetchall()
     shown, has_more = opts.page.cut(rows)
     if opts.recent:
         has_more = False

@@ -38,19 +38,15 @@ def _json_excerpt(raw: bytes) -> str | None:
 
 
 def request_excerpt(request: Request) -> str | None:
-    if request.mimetype not in ("application/json", "application/x-www-form-urlencoded"):
-        return f"<{request.mimetype}, {request.content_length} bytes>" if request.content_length else None
     try:
+        if request.mimetype == "application/x-www-form-urlencoded":
+            return json.dumps(redact(request.form.to_dict()), ensure_ascii=False)[:EXCERPT] if request.form else None
+        if request.mimetype != "application/json":
+            return f"<{request.mimetype}, {request.content_length} bytes>" if request.content_length else None
         raw = request.get_data(cache=True)
     except HTTPException:  # e.g. over the size limit: the answer already says so
         return f"<{request.content_length} bytes, not read>"
-    if not raw:
-        return None
-    if request.mimetype == "application/json":
-        return _json_excerpt(raw)
-    if request.mimetype == "application/x-www-form-urlencoded":
-        return json.dumps(redact(dict(request.form)), ensure_ascii=False)[:EXCERPT]
-    return None
+    return _json_excerpt(raw) if raw else None
 
 
 def response_excerpt(response: Response) -> str | None:

@@ -1,0 +1,100 @@
+"""/_sandbox/: reset, seed, the journal (tokens redacted) and the JSON the room viewer and bot authors read."""
+
+from __future__ import annotations
+
+from tests.sandbox.conftest import ADMIN_TOKEN, Api, basic, make_app, send, stop
+
+
+def test_reset_empties_the_sandbox_but_keeps_the_admin_token(api):
+    send(api, "General", "soon gone")
+    body = api.post("/_sandbox/reset").get_json()
+    assert body["admin_token"] == ADMIN_TOKEN and body["demo"] is None
+    assert api.get("/v2/room").get_json()["items"] == []
+    assert api.get("/v2/user").get_json()["items"][0]["mention_name"] == "admin"
+
+
+def test_reset_with_demo_and_seed_bring_the_demo_data(api):
+    api.post("/_sandbox/reset")
+    assert api.post("/_sandbox/seed").get_json()["demo"]["rooms"] == ["General", "Old Projects", "Ops Room", "Random"]
+    assert api.get("/v2/room/General").status_code == 200
+    again = api.post("/_sandbox/reset", {"demo": True}).get_json()
+    assert again["demo"]["users"] == ["@bob", "@carol", "@dave", "@erin"]
+
+
+def test_seed_is_idempotent(api):
+    api.post("/_sandbox/seed")
+    assert len(api.get("/v2/room?include-archived=true").get_json()["items"]) == 4
+
+
+def test_the_journal_records_requests_without_tokens(api):
+    api.with_token(None).get(f"/v2/room?auth_token={ADMIN_TOKEN}&max-results=5")
+    api.client.post("/v2/oauth/token", data={"grant_type": "password", "username": "@bob", "password": "demo-password"})
+    items = api.get("/_sandbox/journal").get_json()["items"]
+    listing, token_call = items[-2], items[-1]
+    assert (listing["method"], listing["path"], listing["status"], listing["principal"]) == ("GET", "/v2/room", 200, "user:1")
+    assert listing["query"] == "auth_token=%5Bredacted%5D&max-results=5"
+    assert '"name": "General"' in listing["response"]
+    assert "demo-password" not in token_call["request"] and "[redacted]" in token_call["request"]
+    assert '"access_token": "[redacted]"' in token_call["response"]
+    everything = str(items)
+    assert ADMIN_TOKEN not in everything
+
+
+def test_the_journal_pages_by_id(api):
+    for _ in range(3):
+        api.get("/v2/room")
+    first = api.get("/_sandbox/journal?limit=2").get_json()
+    rest = api.get(f"/_sandbox/journal?since={first['last_id']}").get_json()
+    assert len(first["items"]) == 2 and len(rest["items"]) == 1
+
+
+def test_the_journal_keeps_only_the_latest_entries():
+    app = make_app(journal_max=50)
+    try:
+        api = Api(app.test_client())
+        for _ in range(120):
+            api.get("/v2/capabilities")
+        assert len(api.get("/_sandbox/journal?limit=1000").get_json()["items"]) < 100
+    finally:
+        stop(app)
+
+
+def test_rooms_and_room_history_for_the_viewer(api):
+    rooms = api.get("/_sandbox/api/rooms").get_json()["items"]
+    general = next(room for room in rooms if room["name"] == "General")
+    assert general["messages_sent"] == 5 and general["topic"] == "Welcome to the HipChat sandbox"
+    page = api.get(general["history"].replace("http://sandbox.test", "") + "?limit=4").get_json()
+    types = [item["type"] for item in page["items"]]
+    assert types == ["message", "topic", "message", "notification"], "newest first"
+    assert page["items"][2]["file"]["name"] == "checklist.txt"
+    assert page["items"][3]["card"]["title"] == "Build #42 passed"
+    older = api.get(f"/_sandbox/api/rooms/{general['id']}/history?before={page['next_before']}").get_json()
+    assert len(older["items"]) == 2 and older["next_before"] is None
+
+
+def test_private_chats_and_users_for_the_viewer(api):
+    chat = api.get("/_sandbox/api/chats").get_json()["items"][0]
+    assert chat["messages"] == 3
+    assert len(api.get(f"/_sandbox/api/chats/{chat['chat']}/history").get_json()["items"]) == 3
+    users = api.get("/_sandbox/api/users").get_json()["items"]
+    assert [u["mention_name"] for u in users if u["is_deleted"]] == ["erin"]
+
+
+def test_fill_adds_history_in_bulk(api):
+    room = api.post("/v2/room", {"name": "Bulk"}).get_json()["id"]
+    assert api.post(f"/_sandbox/api/rooms/{room}/fill", {"count": 2500}).get_json()["added"] == 2500
+    assert api.get(f"/v2/room/{room}/statistics").get_json()["messages_sent"] == 2500
+    newest = api.get(f"/v2/room/{room}/history?max-results=1").get_json()["items"][0]
+    assert newest["message"] == "fill message 2499"
+
+
+def test_fill_refuses_a_bad_count(api):
+    assert api.post("/_sandbox/api/rooms/1/fill", {"count": 0}).status_code == 400
+
+
+def test_installing_an_add_on_gives_credentials_that_get_tokens(api):
+    installed = api.post("/_sandbox/api/addons", {"key": "helper", "name": "Helper", "scopes": ["send_notification"]})
+    assert installed.status_code == 201
+    body = installed.get_json()
+    token = api.client.post("/v2/oauth/token", data={"grant_type": "client_credentials"}, headers=basic(body["id"], body["oauth_secret"]))
+    assert token.get_json()["scope"] == "send_notification"

@@ -1,0 +1,104 @@
+"""The store: versioned migrations, WAL on files, nested transactions, and history pages whose cost does not grow with the room."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import uuid
+
+import pytest
+
+from sandbox import clock
+from sandbox.db import Database
+from sandbox.history import Options, Scope, page_query
+from sandbox.migrations import MIGRATIONS
+from sandbox.paging import Page
+
+
+def test_migrations_bring_the_schema_to_the_latest_version_once(tmp_path):
+    db = Database(str(tmp_path / "m.db"))
+    assert db.migrate() == len(MIGRATIONS)
+    with db.write() as conn:
+        conn.execute("INSERT INTO meta (key, value) VALUES ('kept', 'yes')")
+    assert Database(str(tmp_path / "m.db")).migrate() == len(MIGRATIONS)
+    with db.read() as conn:
+        assert conn.execute("SELECT value FROM meta WHERE key = 'kept'").fetchone()[0] == "yes"
+
+
+def test_a_file_database_is_in_wal_mode_with_normal_sync(tmp_path):
+    db = Database(str(tmp_path / "w.db"))
+    db.migrate()
+    conn = db.connection()
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA synchronous").fetchone()[0] == 1
+
+
+def test_a_nested_transaction_is_part_of_the_outer_one():
+    db = Database(":memory:")
+    db.migrate()
+    with pytest.raises(RuntimeError), db.write() as outer:
+        outer.execute("INSERT INTO meta (key, value) VALUES ('outer', '1')")
+        with db.write() as inner:
+            inner.execute("INSERT INTO meta (key, value) VALUES ('inner', '1')")
+        raise RuntimeError("roll back both")
+    with db.read() as conn:
+        assert conn.execute("SELECT count(*) FROM meta").fetchone()[0] == 0
+
+
+def test_memory_is_one_database_for_every_thread():
+    db = Database(":memory:")
+    db.migrate()
+
+    def write() -> None:
+        with db.write() as conn:
+            conn.execute("INSERT INTO meta (key, value) VALUES (?, 'x')", (threading.current_thread().name,))
+
+    threads = [threading.Thread(target=write, name=f"t{n}") for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with db.read() as conn:
+        assert conn.execute("SELECT count(*) FROM meta").fetchone()[0] == 4
+
+
+def room_with(conn: sqlite3.Connection, room_id: int, count: int) -> None:
+    conn.execute(
+        "INSERT INTO rooms (id, group_id, name, created, version) VALUES (?, 1, ?, 0, 'v')",
+        (room_id, f"room {room_id}"),
+    )
+    now = clock.now_us()
+    conn.executemany(
+        "INSERT INTO messages (id, room_id, ts, type, message) VALUES (?, ?, ?, 'message', 'm')",
+        ((str(uuid.uuid4()), room_id, now - i * 1000) for i in range(count)),
+    )
+
+
+def vm_steps(conn: sqlite3.Connection, sql: str, args: list) -> int:
+    steps = 0
+
+    def count() -> int:
+        nonlocal steps
+        steps += 1
+        return 0
+
+    conn.set_progress_handler(count, 1)
+    conn.execute(sql, args).fetchall()
+    conn.set_progress_handler(None, 1)
+    return steps
+
+
+def test_a_history_page_costs_the_same_in_a_small_and_a_large_room():
+    db = Database(":memory:")
+    db.migrate()
+    with db.write() as conn:
+        conn.execute("INSERT INTO groups (id, name, subdomain, created) VALUES (1, 'g', 'g', 0)")
+        room_with(conn, 1, 1_000)
+        room_with(conn, 2, 100_000)
+    options = Options(Page(0, 100), None, None, True, False, clock.UTC, False)
+    conn = db.connection()
+    small = vm_steps(conn, *page_query(Scope("room_id", 1), options))
+    large = vm_steps(conn, *page_query(Scope("room_id", 2), options))
+    assert large <= small * 1.1
+    plan = " ".join(row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + page_query(Scope("room_id", 2), options)[0], [2, 101, 0]))
+    assert "messages_room" in plan and "TEMP B-TREE" not in plan
