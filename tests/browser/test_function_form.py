@@ -53,8 +53,8 @@ def test_file_picker_uploads_the_chosen_file(page, shot, web_runtime, upstream, 
     body = request.get_data()
     assert b"nightly report: all green" in body
     assert b'filename="report.txt"' in body
-    expect(page.locator("#snippet")).to_have_attribute("data-language", "curl")
-    page.wait_for_function("() => !document.getElementById('snippet').classList.contains('loading')")
+    expect(page.locator("#snippet")).to_have_attribute("data-source", "form")
+    expect(page.locator("#snippet code")).to_contain_text("report.txt")  # the snippet uploads the local file of that name
 
 
 def test_invalid_json_reaches_the_runtime_and_comes_back_as_an_error(page, shot, web_runtime, upstream):

@@ -73,3 +73,8 @@ def test_search_open_send_a_card_and_export_python(page, shot, live_stack):
     assert live_stack.token not in snippet
     page.locator("#export").scroll_into_view_if_needed()
     shot("python-snippet")
+
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_stack.runtime_url)
+    page.click("#copy-snippet")
+    expect(page.locator("#copy-snippet")).to_have_text("Copied")
+    assert page.evaluate("navigator.clipboard.readText()") == snippet
