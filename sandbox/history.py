@@ -18,7 +18,7 @@ from flask import request
 from sandbox import clock, paging, params
 from sandbox.errors import bad_request, not_found
 from sandbox.paging import Page
-from sandbox.representations import message_item
+from sandbox.representations import message_item, user_summary
 
 RECENT = 75
 
@@ -116,7 +116,7 @@ def render(conn: sqlite3.Connection, rows: list[sqlite3.Row], zone: tzinfo = clo
         user_ids.update(json.loads(row["mentions"] or "[]"))
         if row["file_id"]:
             file_ids.add(row["file_id"])
-    users = _by_id(conn, "SELECT * FROM users WHERE id IN ({})", sorted(user_ids))
+    users = {user_id: user_summary(row) for user_id, row in _by_id(conn, "SELECT * FROM users WHERE id IN ({})", sorted(user_ids)).items()}
     files = _by_id(conn, "SELECT id, name, size, content_type FROM files WHERE id IN ({})", sorted(file_ids))
     return [message_item(row, users, files, zone) for row in rows]
 

@@ -17,6 +17,10 @@ from sandbox import clock
 from sandbox.db import Database
 
 SECRET_KEY = re.compile(r"token|secret|password|signed_request|authorization", re.IGNORECASE)
+# A JSON member whose key names a secret, with a string value, closed or cut off by the excerpt's end.
+SECRET_MEMBER = re.compile(
+    r'("[^"]*(?:token|secret|password|signed_request|authorization)[^"]*"\s*:\s*)"(?:[^"\\]|\\.)*(?:"|$)', re.IGNORECASE
+)
 REDACTED = "[redacted]"
 EXCERPT = 4000
 TRIM_EVERY = 100
@@ -30,11 +34,10 @@ def redact(value: Any) -> Any:
     return value
 
 
-def _json_excerpt(raw: bytes) -> str | None:
-    try:
-        return json.dumps(redact(json.loads(raw)), ensure_ascii=False)[:EXCERPT]
-    except ValueError:
-        return f"<{len(raw)} bytes, not JSON>"
+def redact_json_text(raw: bytes) -> str:
+    """The first EXCERPT characters of a JSON body with secret members blanked, without parsing it (bodies can be large)."""
+    text = raw[:EXCERPT].decode("utf-8", "replace")
+    return SECRET_MEMBER.sub(lambda m: f'{m.group(1)}"{REDACTED}"', text)
 
 
 def request_excerpt(request: Request) -> str | None:
@@ -46,7 +49,7 @@ def request_excerpt(request: Request) -> str | None:
         raw = request.get_data(cache=True)
     except HTTPException:  # e.g. over the size limit: the answer already says so
         return f"<{request.content_length} bytes, not read>"
-    return _json_excerpt(raw) if raw else None
+    return redact_json_text(raw) if raw else None
 
 
 def response_excerpt(response: Response) -> str | None:
@@ -55,7 +58,7 @@ def response_excerpt(response: Response) -> str | None:
     if 300 <= response.status_code < 400:
         return f"Location: {response.headers.get('Location', '')}"
     if response.mimetype == "application/json":
-        return _json_excerpt(response.get_data())
+        return redact_json_text(response.get_data())
     return None
 
 

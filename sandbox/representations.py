@@ -133,12 +133,13 @@ def client_summary(row: Row) -> dict[str, Any]:
     return found
 
 
-def message_item(row: Row, users: Mapping[int, Row], files: Mapping[str, Row], zone: tzinfo = clock.UTC) -> dict[str, Any]:
+def message_item(row: Row, users: Mapping[int, dict[str, Any]], files: Mapping[str, Row], zone: tzinfo = clock.UTC) -> dict[str, Any]:
+    """users: user summaries by id (the sender and the mentioned)."""
     sender = users.get(row["sender_id"]) if row["sender_id"] is not None else None
-    mentions = [user_summary(users[i]) for i in json.loads(row["mentions"] or "[]") if i in users]
+    mentions = [users[i] for i in json.loads(row["mentions"] or "[]") if i in users]
     item: dict[str, Any] = {
         "date": clock.iso(row["ts"], zone),
-        "from": user_summary(sender) if sender is not None else (row["from_label"] or ""),
+        "from": sender if sender is not None else (row["from_label"] or ""),
         "id": row["id"],
         "mentions": mentions,
         "message": "" if row["deleted"] else row["message"],

@@ -33,9 +33,9 @@ def test_the_journal_records_requests_without_tokens(api):
     listing, token_call = items[-2], items[-1]
     assert (listing["method"], listing["path"], listing["status"], listing["principal"]) == ("GET", "/v2/room", 200, "user:1")
     assert listing["query"] == "auth_token=%5Bredacted%5D&max-results=5"
-    assert '"name": "General"' in listing["response"]
+    assert '"name":"General"' in listing["response"]
     assert "demo-password" not in token_call["request"] and "[redacted]" in token_call["request"]
-    assert '"access_token": "[redacted]"' in token_call["response"]
+    assert '"access_token":"[redacted]"' in token_call["response"] and '"refresh_token":"[redacted]"' in token_call["response"]
     everything = str(items)
     assert ADMIN_TOKEN not in everything
 

@@ -1,0 +1,172 @@
+"""Sandbox benchmark under gunicorn: sendMessageToRoom and getRoomHistory throughput, and the time to read one page of
+history from a room of 1,000 and of 1,000,000 messages (the two must be within a factor of 2).
+
+Prints its figures; exits 1 when the page-time ratio is over 2. Run: .venv/bin/python bench/sandbox_bench.py
+[--seconds N] [--clients N] [--large N] [--workers N].
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import requests
+from tqdm import tqdm
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "SandboxBenchT0ken"
+SMALL = 1_000
+FILL_CHUNK = 100_000
+PAGE_READS = 200
+RATIO_LIMIT = 2.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_sandbox(db_path: Path, port: int, workers: int, log: Path) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "SANDBOX_DB": str(db_path),
+        "SANDBOX_PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "SANDBOX_ADMIN_TOKEN": TOKEN,
+        "SANDBOX_DEMO": "false",
+    }
+    command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
+    command += ["--worker-class", "gthread", "--threads", "8", "--timeout", "300", "sandbox.app:create_app()"]
+    with open(log, "wb") as output:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            requests.get(f"http://127.0.0.1:{port}/v2/capabilities", timeout=1)
+            return process
+        except requests.RequestException:
+            time.sleep(0.1)
+    raise RuntimeError(f"the sandbox did not start; see {log}")
+
+
+def session() -> requests.Session:
+    s = requests.Session()
+    s.trust_env = False
+    s.headers["Authorization"] = f"Bearer {TOKEN}"
+    return s
+
+
+def load(label: str, clients: int, seconds: float, request: callable, expected: int) -> None:
+    """Run `clients` threads calling request(session, n) for `seconds`; print throughput and latency."""
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def worker(number: int) -> None:
+        nonlocal errors
+        s = session()
+        mine, bad, n = [], 0, 0
+        while time.monotonic() < stop:
+            started = time.perf_counter()
+            status = request(s, number * 1_000_000 + n).status_code
+            mine.append(time.perf_counter() - started)
+            bad += status != expected
+            n += 1
+        with lock:
+            latencies.extend(mine)
+            errors += bad
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(clients)]
+    began = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - began
+    latencies.sort()
+    p50 = latencies[len(latencies) // 2] * 1000
+    p95 = latencies[int(len(latencies) * 0.95)] * 1000
+    print(
+        f"{label:<22} {len(latencies) / elapsed:8.0f} req/s   p50 {p50:6.1f} ms   p95 {p95:6.1f} ms   ({clients} clients, {errors} errors)"
+    )
+
+
+def page_time(s: requests.Session, url: str, room_id: int) -> tuple[float, float]:
+    """Median and p95 of reading the newest page (100 messages) of the room, sequentially."""
+    times = []
+    for _ in range(PAGE_READS):
+        started = time.perf_counter()
+        response = s.get(f"{url}/v2/room/{room_id}/history?max-results=100", timeout=30)
+        times.append(time.perf_counter() - started)
+        assert response.status_code == 200 and len(response.json()["items"]) == 100
+    times.sort()
+    return statistics.median(times) * 1000, times[int(len(times) * 0.95)] * 1000
+
+
+def fill(s: requests.Session, url: str, room_id: int, count: int) -> float:
+    started = time.monotonic()
+    with tqdm(total=count, unit="msg", desc=f"filling room {room_id}", leave=False, disable=count < FILL_CHUNK) as bar:
+        left = count
+        while left:
+            chunk = min(FILL_CHUNK, left)
+            response = s.post(f"{url}/_sandbox/api/rooms/{room_id}/fill", json={"count": chunk}, timeout=600)
+            response.raise_for_status()
+            left -= chunk
+            bar.update(chunk)
+    return time.monotonic() - started
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=5.0, help="length of each throughput run")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent client threads")
+    parser.add_argument("--large", type=int, default=1_000_000, help="messages in the large room")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="sandbox-bench-") as work:
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        process = start_sandbox(Path(work) / "bench.db", port, args.workers, Path(work) / "sandbox.log")
+        try:
+            s = session()
+            rooms = {name: s.post(f"{url}/v2/room", json={"name": name}, timeout=10).json()["id"] for name in ("Load", "Small", "Large")}
+            print(f"sandbox under gunicorn: {args.workers} workers x 8 threads, SQLite WAL at {work}/bench.db, {os.cpu_count()} CPUs")
+            load(
+                "sendMessageToRoom",
+                args.clients,
+                args.seconds,
+                lambda s, n: s.post(f"{url}/v2/room/{rooms['Load']}/message", json={"message": f"load {n}"}, timeout=30),
+                201,
+            )
+            load(
+                "getRoomHistory", args.clients, args.seconds, lambda s, n: s.get(f"{url}/v2/room/{rooms['Load']}/history", timeout=30), 200
+            )
+            fill(s, url, rooms["Small"], SMALL)
+            fill_seconds = fill(s, url, rooms["Large"], args.large)
+            print(f"filled a room with {args.large:,} messages in {fill_seconds:.1f} s")
+            small = page_time(s, url, rooms["Small"])
+            large = page_time(s, url, rooms["Large"])
+            ratio = large[0] / small[0]
+            print(f"history page, {SMALL:>9,} messages: median {small[0]:6.2f} ms   p95 {small[1]:6.2f} ms")
+            print(f"history page, {args.large:>9,} messages: median {large[0]:6.2f} ms   p95 {large[1]:6.2f} ms")
+            verdict = "ok" if ratio <= RATIO_LIMIT else "TOO SLOW"
+            print(f"large/small page time: {ratio:.2f} (limit {RATIO_LIMIT}) {verdict}")
+            return 0 if ratio <= RATIO_LIMIT else 1
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
