@@ -1,7 +1,7 @@
 """`make run`: the sandbox (with demo data) and the runtime pointed at it, both under gunicorn.
 
 Prints the URLs and the demo token, then runs until Ctrl-C. Ports and host from RUNTIME_PORT (8000),
-SANDBOX_PORT (8001) and RUN_HOST (127.0.0.1). State lives in var/ and survives restarts.
+SANDBOX_PORT (8001) and RUN_HOST (127.0.0.1). State lives in var/ (RUN_VAR_DIR) and survives restarts.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
-VAR = ROOT / "var"
+VAR = Path(os.environ.get("RUN_VAR_DIR") or ROOT / "var")
 
 
 def remembered(name: str, env: str) -> str:
@@ -111,9 +111,9 @@ Ctrl-C stops both servers.
         pass
     finally:
         for process in processes:
-            process.terminate()
+            process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown (SIGTERM waits for idle keep-alive connections)
         for process in processes:
-            process.wait(timeout=10)
+            process.wait(timeout=30)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,82 @@
+"""`make run`'s script: both servers up with demo data, the URLs and a working token printed, Ctrl-C stops both."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import requests
+
+from tests.helpers import ROOT, free_port
+
+
+def read_until(process: subprocess.Popen, marker: str, timeout: float = 60) -> str:
+    seen = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line and process.poll() is not None:
+            break
+        seen.append(line)
+        if marker in line:
+            return "".join(seen)
+    raise AssertionError(f"{marker!r} not printed; output:\n{''.join(seen)}")
+
+
+def test_run_starts_runtime_on_sandbox_with_demo_data_and_stops_on_ctrl_c(tmp_path):
+    runtime_port, sandbox_port = free_port(), free_port()
+    env = {**os.environ, "RUNTIME_PORT": str(runtime_port), "SANDBOX_PORT": str(sandbox_port), "RUN_VAR_DIR": str(tmp_path)}
+    env.pop("SANDBOX_ADMIN_TOKEN", None)
+    process = subprocess.Popen(
+        [sys.executable, "scripts/run_local.py"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        output = read_until(process, "Ctrl-C stops both servers.")
+        token = re.search(r"Demo token \(group admin, every scope\):\s+(\S+)", output).group(1)
+        runtime_url = f"http://127.0.0.1:{runtime_port}"
+        assert f"{runtime_url}/" in output
+        assert f"http://127.0.0.1:{sandbox_port}/_sandbox/" in output
+        answer = requests.post(f"{runtime_url}/api/HipChat/getAllRooms", json={"args": {"authToken": token}}, timeout=10).json()
+        assert answer["callback"] == "success"
+        assert "General" in [room["name"] for room in answer["contextWrites"]["to"]["items"]]
+        assert (tmp_path / "sandbox.db").exists()
+        assert requests.get(f"{runtime_url}/", timeout=10).headers["Content-Type"].startswith("text/html")
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        process.wait(timeout=20)
+    for port in (runtime_port, sandbox_port):
+        try:
+            requests.get(f"http://127.0.0.1:{port}/", timeout=1)
+            raise AssertionError(f"port {port} still answers after Ctrl-C")
+        except requests.ConnectionError:
+            pass
+
+
+def test_a_second_run_keeps_the_token_and_the_data(tmp_path):
+    (tmp_path / "demo-token").write_text("KeptT0ken")
+    env = {**os.environ, "RUNTIME_PORT": str(free_port()), "SANDBOX_PORT": str(free_port()), "RUN_VAR_DIR": str(tmp_path)}
+    env.pop("SANDBOX_ADMIN_TOKEN", None)
+    process = subprocess.Popen(
+        [sys.executable, "scripts/run_local.py"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert "KeptT0ken" in read_until(process, "Ctrl-C stops both servers.")
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        process.wait(timeout=20)
