@@ -143,7 +143,9 @@ def prepare(function: Any, raw_args: Any, uploads: dict[str, Any], max_depth: in
     validate(function, args)
     for arg in function.args.values():
         if arg.name not in args and "default" in arg.spec:
-            args[arg.name] = arg.spec["default"]
+            when = arg.spec.get("defaultWhen")
+            if when is None or any(name in args for name in when):
+                args[arg.name] = arg.spec["default"]
     return args
 
 

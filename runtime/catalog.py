@@ -212,6 +212,7 @@ def _check_function(block: dict[str, Any], args: dict[str, Arg], request: Reques
         raise CatalogError(f"{where}: a GET request cannot carry body arguments")
     named = [name for key, needed in block.get("requires", {}).items() for name in [key, *needed]]
     named += [name for rule in block.get("requiresWhen", []) for name in [rule["arg"], *rule["require"]]]
+    named += [name for raw in block["args"] for name in raw.get("defaultWhen", [])]
     for name in named:
         if name not in args:
             raise CatalogError(f"{where}: a requirement names unknown argument {name!r}")

@@ -90,3 +90,13 @@ def test_a_path_argument_is_one_segment_whatever_it_holds(client, upstream):
     request = sent(upstream)[0]
     assert request.environ["RAW_URI"] == "/v2/room/a%2Fb%3Fc%23d"
     assert request.query_string == b""
+
+
+def test_a_conditional_default_applies_only_with_its_trigger(client, upstream):
+    upstream.expect_request("/v2/room/Ops Room/notification", method="POST").respond_with_data("", status=204)
+    card = {"cardId": "b7", "cardStyle": "application", "cardTitle": "Build 7"}
+    client.post("/api/HipChat/sendRoomNotification", json={"args": {**ROOM, "message": "m", **card, "cardDescriptionValue": "All green"}})
+    client.post("/api/HipChat/sendRoomNotification", json={"args": {**ROOM, "message": "m", **card}})
+    with_description, without = (request.get_json()["card"] for request in sent(upstream))
+    assert with_description["description"] == {"value": "All green", "format": "html"}
+    assert "description" not in without
