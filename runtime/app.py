@@ -19,6 +19,7 @@ from runtime.web.routes import make_web_blueprint
 def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     settings = config if isinstance(config, Settings) else Settings.from_env(**(config or {}))
     catalog = load_catalog(settings.catalog_file)  # CatalogError stops the start, naming the broken entry
+    catalog.compile_all()
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.file_max_bytes + settings.max_body_bytes
     app.extensions["hipchat_runtime"] = Runtime(catalog, settings)

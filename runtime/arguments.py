@@ -168,7 +168,10 @@ def coerce(spec: dict[str, Any], value: Any) -> Any:
         return value
     if kind == "Number" and isinstance(value, str) and NUMBER.match(value):
         number = float(value)
-        return int(number) if number.is_integer() and not re.search(r"[.eE]", value) else number
+        whole = number.is_integer() and (spec.get("integer") or not re.search(r"[.eE]", value))
+        return int(number) if whole else number
+    if kind == "Number" and spec.get("integer") and isinstance(value, float) and value.is_integer():
+        return int(value)  # 80.0 is a whole number to JSON Schema: it goes out as 80
     if kind == "Boolean" and isinstance(value, str) and value.strip().lower() in ("true", "false"):
         return value.strip().lower() == "true"
     if kind in ("JSON", "Array") and isinstance(value, str):

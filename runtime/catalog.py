@@ -75,7 +75,11 @@ class Function:
     args: dict[str, Arg]
     request: Request
     validator: Any = field(repr=False)
-    fast_check: Any = field(repr=False)
+
+    @functools.cached_property
+    def fast_check(self) -> Any:
+        """The compiled hot-path check; compiled on first use (Catalog.compile_all does them all at start)."""
+        return arguments.compile_fast_check(self.validator.schema)
 
     @property
     def file_args(self) -> list[Arg]:
@@ -100,6 +104,11 @@ class Catalog:
 
     def find(self, name: str) -> Function | None:
         return self.functions.get(self.aliases.get(name, name))
+
+    def compile_all(self) -> None:
+        """Compile every function's fast check now, so that no call pays for it (a server does this at start)."""
+        for function in self.functions.values():
+            _ = function.fast_check
 
     def listing(self) -> dict[str, Any]:
         doc = {k: copy.deepcopy(v) for k, v in self.document.items() if k not in ("blocks", "$defs")}
@@ -181,8 +190,7 @@ def _build_function(block: dict[str, Any], defs: dict[str, Any], where: str) -> 
         )
     request = _build_request(block["request"])
     _check_function(block, args, request, where)
-    validator = arguments.compile_validator(block, defs)
-    return Function(block["name"], block, args, request, validator, arguments.compile_fast_check(validator.schema))
+    return Function(block["name"], block, args, request, arguments.compile_validator(block, defs))
 
 
 def _build_request(raw: dict[str, Any]) -> Request:

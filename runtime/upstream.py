@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -24,6 +25,11 @@ class UpstreamResponse:
     headers: Mapping[str, str]
     body: bytes
     url: str
+
+
+def basic_authorization(username: str, password: str) -> str:
+    """HTTP Basic credentials in UTF-8 (RFC 7617); requests would encode them as Latin-1 and fail on other text."""
+    return "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
 
 
 class Upstream:
@@ -55,6 +61,8 @@ class Upstream:
             headers["Content-Type"] = encoded.content_type
         if outbound.bearer:
             headers["Authorization"] = f"Bearer {outbound.bearer}"
+        elif outbound.basic:
+            headers["Authorization"] = basic_authorization(*outbound.basic)
         url = self.url(outbound)
         settings = self.settings
         try:
@@ -63,7 +71,6 @@ class Upstream:
                 url,
                 headers=headers,
                 data=encoded.data,
-                auth=outbound.basic,
                 timeout=(settings.connect_timeout, settings.read_timeout),
                 allow_redirects=False,
                 stream=True,

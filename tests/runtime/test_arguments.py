@@ -100,3 +100,9 @@ def test_a_conditional_default_applies_only_with_its_trigger(client, upstream):
     with_description, without = (request.get_json()["card"] for request in sent(upstream))
     assert with_description["description"] == {"value": "All green", "format": "html"}
     assert "description" not in without
+
+
+def test_a_whole_float_for_an_integer_argument_goes_out_as_an_integer(client, upstream):
+    upstream.expect_request("/v2/room/Ops Room/history").respond_with_json({"items": []})
+    client.post("/api/HipChat/getRoomHistory", json={"args": {**ROOM, "maxResults": 80.0, "startIndex": "10.0"}})
+    assert query_of(upstream) == {"max-results": "80", "start-index": "10"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import time
 
 import pytest
@@ -9,7 +10,7 @@ from werkzeug import Response
 
 from runtime.app import create_app
 from runtime.config import Settings
-from tests.helpers import TOKEN, free_port
+from tests.helpers import TOKEN, free_port, sent
 
 ROOM = {"authToken": TOKEN, "roomIdOrName": "Ops Room"}
 ROOM_PATH = "/v2/room/Ops Room"
@@ -144,3 +145,12 @@ def test_a_non_json_success_answer_is_given_as_text(client, upstream):
     upstream.expect_request("/v2/capabilities").respond_with_data("plain text", content_type="text/plain")
     response = client.post("/api/HipChat/getCapabilities", json={"args": {}})
     assert to(response) == "plain text"
+
+
+def test_basic_credentials_outside_latin_1_are_sent_in_utf_8(client, upstream):
+    upstream.expect_request("/v2/oauth/token", method="POST").respond_with_json({"access_token": "a", "token_type": "bearer"})
+    args = {"grantType": "client_credentials", "clientId": "klient-\u0100", "clientSecret": "s\u00e9cret-\u263a"}
+    response = client.post("/api/HipChat/getAccessToken", json={"args": args})
+    assert response.get_json()["callback"] == "success"
+    credentials = sent(upstream)[0].headers["Authorization"].removeprefix("Basic ")
+    assert base64.b64decode(credentials).decode("utf-8") == "klient-\u0100:s\u00e9cret-\u263a"
