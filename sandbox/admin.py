@@ -46,6 +46,7 @@ def credentials_json(credentials: bootstrap.Credentials) -> dict[str, Any]:
 @bp.post("/reset")
 def reset() -> Response:
     """Everything back to a fresh sandbox: admin token and add-on as configured; demo data only with {"demo": true}."""
+    sandbox().services["journal"].discard()
     bootstrap.wipe(db())
     credentials = bootstrap.bootstrap(db(), settings(), with_demo=bool(body().get("demo", request.args.get("demo") == "true")))
     return json_response(credentials_json(credentials))
@@ -62,6 +63,7 @@ def seed() -> Response:
 def read_journal() -> Response:
     since = int(request.args.get("since", "0") or 0)
     limit = min(int(request.args.get("limit", "500") or 500), 5000)
+    sandbox().services["journal"].flush()
     items = journal.entries(db(), since, limit)
     return json_response({"items": items, "last_id": items[-1]["id"] if items else since})
 

@@ -28,6 +28,7 @@ from sandbox import (
 from sandbox.config import SandboxSettings
 from sandbox.context import Sandbox
 from sandbox.db import Database
+from sandbox.journal import JournalWriter
 from sandbox.routing import RawPathMiddleware, SegmentConverter
 from sandbox.viewer.routes import make_viewer_blueprint
 from sandbox.webhooks import Deliveries
@@ -47,6 +48,7 @@ def create_app(config: SandboxSettings | dict[str, Any] | None = None) -> Flask:
     box = Sandbox(settings, db)
     box.services["deliveries"] = Deliveries(app, db, settings)
     box.services["credentials"] = credentials
+    box.services["journal"] = JournalWriter(db, settings.journal_max)
     app.extensions["sandbox"] = box
     for module in BLUEPRINTS:
         app.register_blueprint(module.bp)

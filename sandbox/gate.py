@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-import sqlite3
 import time
 
 from flask import Flask, Response, g, request
@@ -14,7 +12,6 @@ from sandbox.context import sandbox
 from sandbox.errors import forbidden, unauthorized
 from sandbox.http import json_response
 
-log = logging.getLogger("sandbox")
 API_PREFIX = "/v2/"
 AUTH_TEST_MESSAGE = "This auth_token has access to use this method."
 
@@ -60,14 +57,10 @@ def after(response: Response) -> Response:
     box = sandbox()
     if g.get("wake_deliveries"):
         box.services["deliveries"].wake()
-    keep = box.settings.journal_max
-    if keep and not request.path.startswith("/_sandbox"):
+    if box.settings.journal_max and not request.path.startswith("/_sandbox"):
         caller = g.get("principal")
         duration = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
-        try:
-            journal.record(box.db, request, response, duration, caller.label() if caller else None, keep)
-        except sqlite3.Error:
-            log.exception("could not write the journal")
+        box.services["journal"].add(journal.entry(request, response, duration, caller.label() if caller else None))
     return response
 
 

@@ -6,7 +6,11 @@ Tokens, secrets and passwords never reach it: matching keys are redacted in JSON
 from __future__ import annotations
 
 import json
+import logging
+import os
 import re
+import sqlite3
+import threading
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -23,7 +27,9 @@ SECRET_MEMBER = re.compile(
 )
 REDACTED = "[redacted]"
 EXCERPT = 4000
-TRIM_EVERY = 100
+BATCH = 200
+FLUSH_SECONDS = 0.2
+log = logging.getLogger("sandbox.journal")
 
 
 def redact(value: Any) -> Any:
@@ -67,8 +73,8 @@ def query_text(query: bytes) -> str:
     return urlencode([(key, REDACTED if SECRET_KEY.search(key) else value) for key, value in pairs])
 
 
-def record(db: Database, request: Request, response: Response, duration_ms: float, who: str | None, keep: int) -> None:
-    row = (
+def entry(request: Request, response: Response, duration_ms: float, who: str | None) -> tuple[Any, ...]:
+    return (
         clock.now_us(),
         request.method,
         request.path,
@@ -79,14 +85,73 @@ def record(db: Database, request: Request, response: Response, duration_ms: floa
         request_excerpt(request),
         response_excerpt(response),
     )
-    with db.write() as conn:
-        entry_id = conn.execute(
-            "INSERT INTO journal (ts, method, path, query, status, duration_ms, principal, request, response)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            row,
-        ).lastrowid
-        if entry_id % TRIM_EVERY == 0:
-            conn.execute("DELETE FROM journal WHERE id <= ?", (entry_id - keep,))
+
+
+class JournalWriter:
+    """Entries are buffered and written by a background thread, one transaction per batch rather than one per request:
+    the journal is for reading afterwards, and must not slow the calls it records. Readers flush first."""
+
+    def __init__(self, db: Database, keep: int, interval: float = FLUSH_SECONDS) -> None:
+        self.db = db
+        self.keep = keep
+        self.interval = interval
+        self._buffer: list[tuple[Any, ...]] = []
+        self._lock = threading.Lock()
+        self._flush_lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._pid: int | None = None
+
+    def add(self, row: tuple[Any, ...]) -> None:
+        with self._lock:
+            self._buffer.append(row)
+            full = len(self._buffer) >= BATCH
+        if self._pid != os.getpid() or self._thread is None or not self._thread.is_alive():
+            self._start()
+        if full:
+            self._wake.set()
+
+    def _start(self) -> None:
+        self._pid = os.getpid()
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="sandbox-journal", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.wait(self.interval)
+            self._wake.clear()
+            try:
+                self.flush()
+            except sqlite3.Error:
+                log.exception("could not write the journal")
+
+    def flush(self) -> None:
+        with self._flush_lock:
+            with self._lock:
+                rows, self._buffer = self._buffer, []
+            if not rows:
+                return
+            with self.db.write() as conn:
+                conn.executemany(
+                    "INSERT INTO journal (ts, method, path, query, status, duration_ms, principal, request, response)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    rows,
+                )
+                last = conn.execute("SELECT max(id) FROM journal").fetchone()[0]
+                conn.execute("DELETE FROM journal WHERE id <= ?", (last - self.keep,))
+
+    def discard(self) -> None:
+        with self._lock:
+            self._buffer = []
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(5)
+        self.flush()
 
 
 def entries(db: Database, since: int, limit: int) -> list[dict[str, Any]]:

@@ -104,6 +104,10 @@ class Deliveries:
     def claim(self, limit: int) -> list[sqlite3.Row]:
         now = int(time.time() * 1000)
         lease = now + int(self.settings.webhook_timeout * 1000) + LEASE_SLACK_MS
+        with self.db.read() as conn:  # a cheap look first: an idle poll takes no write lock
+            due = conn.execute("SELECT 1 FROM deliveries WHERE state = 'pending' AND next_at <= ? LIMIT 1", (now,)).fetchone()
+        if due is None:
+            return []
         with self.db.write() as conn:
             return conn.execute(
                 "UPDATE deliveries SET lease_owner = ?, lease_until = ?, attempts = attempts + 1 WHERE id IN ("

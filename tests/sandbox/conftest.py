@@ -84,6 +84,7 @@ def sandbox_app() -> Iterator[Any]:
 def stop(app: Any) -> None:
     box = app.extensions["sandbox"]
     box.services["deliveries"].stop()
+    box.services["journal"].stop()
     box.db.close()
 
 
