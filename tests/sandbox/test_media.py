@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 
-from tests.sandbox.conftest import error_of
+from tests.sandbox.conftest import error_of, history, multipart_related
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
@@ -56,3 +56,11 @@ def test_an_unknown_file_is_a_json_404(api):
     response = api.get("/files/nope/name")
     assert response.status_code == 404
     assert error_of(response)["message"] == "File nope not found"
+
+
+def test_an_uploaded_file_cannot_run_on_the_sandboxs_origin(api):
+    content_type, body = multipart_related(None, "x.svg", "image/svg+xml", b"<svg onload='alert(1)'/>")
+    api.post("/v2/room/General/share/file", data=body, content_type=content_type)
+    served = api.get(history(api, "General")["items"][-1]["file"]["url"].replace("http://sandbox.test", ""))
+    assert served.headers["Content-Disposition"] == "attachment"
+    assert "default-src 'none'" in served.headers["Content-Security-Policy"]
