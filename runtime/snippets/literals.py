@@ -65,6 +65,22 @@ def python(value: Any) -> str:
     return json_text(value)
 
 
+def python_block(value: Any, indent: int, prefix: int, width: int = 120) -> str:
+    """A value on a line that starts with `indent` spaces and `prefix` more characters, and ends with a comma: on that
+    line if it fits in `width`, else its brackets opened one item per line, as ruff and Black format a literal."""
+    flat = python(value)
+    if indent + prefix + len(flat) + 1 <= width or not isinstance(value, (dict, list)) or not value:
+        return flat
+    inner = indent + 4
+    if isinstance(value, dict):
+        items = [f"{json_text(str(k))}: {python_block(v, inner, len(json_text(str(k))) + 2, width)}" for k, v in value.items()]
+        brackets = "{}"
+    else:
+        items = [python_block(v, inner, 0, width) for v in value]
+        brackets = "[]"
+    return brackets[0] + "\n" + "".join(f"{' ' * inner}{item},\n" for item in items) + " " * indent + brackets[1]
+
+
 # --- JavaScript (browser and Node) --------------------------------------------------------------------------------
 
 

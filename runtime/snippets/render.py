@@ -47,6 +47,7 @@ _environment = jinja2.Environment(
 _environment.filters.update(
     comment=literals.comment,
     python=literals.python,
+    python_block=literals.python_block,
     js=literals.javascript,
     php=literals.php,
     ruby=literals.ruby,
