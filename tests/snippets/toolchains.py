@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,6 +84,8 @@ def snippet_env(**extra: str) -> dict[str, str]:
     """The environment a snippet runs in: this one without proxies (all traffic stays on loopback), plus extra."""
     env = {k: v for k, v in os.environ.items() if k not in PROXY_VARIABLES and not k.startswith("HIPCHAT_")}
     env.update({"NO_PROXY": "*", "no_proxy": "*", "GOPROXY": "off", "GOFLAGS": "-buildvcs=false"})
+    if not (env.get("GOCACHE") or env.get("XDG_CACHE_HOME") or env.get("HOME")):
+        env["GOCACHE"] = str(Path(tempfile.gettempdir()) / "snippets-go-build-cache")  # go refuses to build without a cache
     env.update(extra)
     return env
 
