@@ -27,3 +27,4 @@ test: deps toolchains lint
 
 bench: deps
 	$(PY) bench/runtime_bench.py
+	$(PY) bench/sandbox_bench.py
