@@ -6,7 +6,7 @@ import json
 import re
 import sqlite3
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -35,7 +35,6 @@ class NewMessage:
     links: list[dict[str, Any]] | None = None
     parent_id: str | None = None
     attach_to: str | None = None
-    extra_mentions: list[int] = field(default_factory=list)
 
 
 def chat_key(a: int, b: int) -> str:
@@ -74,7 +73,6 @@ def insert(conn: sqlite3.Connection, group_id: int, new: NewMessage, ts: int | N
     message_id = str(uuid.uuid4())
     ts = ts or clock.now_us()
     mentions = mentioned_users(conn, group_id, new.message) if new.type in ("message", "notification") else []
-    mentions += [m for m in new.extra_mentions if m not in mentions]
     found_links = new.links if new.links is not None else (links_in(new.message) if new.type == "message" else [])
     conn.execute(
         "INSERT INTO messages (id, room_id, chat, ts, type, sender_id, from_label, client_id, message, message_format, color, notify,"

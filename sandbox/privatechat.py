@@ -23,8 +23,7 @@ bp = Blueprint("privatechat", __name__)
 def partner(conn: sqlite3.Connection, user: str, caller: Principal) -> sqlite3.Row:
     if caller.user_id is None:
         raise forbidden("Private chats are only available to users, not to add-ons")
-    row = resolve.user(conn, user, caller)
-    return row
+    return resolve.user(conn, user, caller)
 
 
 def recipient(conn: sqlite3.Connection, user: str, caller: Principal) -> sqlite3.Row:
@@ -38,7 +37,6 @@ def recipient(conn: sqlite3.Connection, user: str, caller: Principal) -> sqlite3
 def send(conn: sqlite3.Connection, caller: Principal, to: sqlite3.Row, new: NewMessage) -> None:
     new.chat = chat_key(caller.user_id, to["id"])
     new.sender_id = caller.user_id
-    new.extra_mentions = []
     insert(conn, caller.group_id, new)
 
 

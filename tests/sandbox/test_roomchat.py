@@ -170,3 +170,12 @@ def test_latest_history_stops_at_not_before(api):
     assert [item["message"] for item in body["items"]] == ["m2", "m3"]
     assert set(body) == {"items", "maxResults", "links"}
     assert api.get(f"/v2/room/{room_id}/history/latest?max-results=1").get_json()["items"][0]["message"] == "m3"
+
+
+def test_date_recent_is_the_latest_75_without_paging(api):
+    room_id = create_room(api, "Busy")
+    api.post(f"/_sandbox/api/rooms/{room_id}/fill", {"count": 80})
+    body = history(api, room_id, date="recent")
+    assert len(body["items"]) == 75
+    assert body["items"][-1]["message"] == "fill message 79"
+    assert "next" not in body["links"]
