@@ -226,3 +226,18 @@ def test_a_missing_local_file_exits_non_zero(language, runtime_url, upstream, tm
 
     assert result.returncode != 0
     assert sent(upstream) == []
+
+
+def test_an_upload_from_a_path_with_shell_and_multipart_characters_sends_the_file(language, runtime_url, upstream, tmp_path):
+    upstream.expect_request("/v2/room/Ops Room/share/file", method="POST").respond_with_data("", status=204)
+    local = tmp_path / "snippet" / 'it\'s $HOME; "v2", é.txt'
+    local.parent.mkdir(parents=True)
+    local.write_bytes(b"notes v2\n")
+
+    result = run(runtime_url, "shareFileWithRoom", language, {"roomIdOrName": "Ops Room", "file": f"@{local}"}, tmp_path)
+
+    assert result.returncode == 0, result.stderr.decode() + result.stdout.decode()
+    [request] = sent(upstream)
+    shared = related_parts(request)["file"]
+    assert shared.get_payload(decode=True) == b"notes v2\n"
+    assert "v2" in shared.get_filename()
