@@ -58,6 +58,11 @@ def test_auth_test_with_a_bad_token_is_a_401(api):
     assert api.with_token("nope").get("/v2/room?auth_test=true").status_code == 401
 
 
+def test_auth_test_needs_a_token_even_where_none_is_needed(api):
+    assert api.with_token(None).get("/v2/capabilities?auth_test=true").status_code == 401
+    assert api.get("/v2/capabilities?auth_test=true").status_code == 202
+
+
 def test_an_expired_token_is_a_401():
     app = make_app(token_ttl=1)
     try:
