@@ -7,6 +7,7 @@ missing() { ! command -v "$1" >/dev/null 2>&1; }
 missing chromium && want+=(chromium)  # the browser tests (Playwright drives /usr/bin/chromium)
 # Snippet toolchains (tests/snippets): each exported language runs for real where its toolchain is here.
 missing curl && want+=(curl)
+missing openssl && want+=(openssl)  # a self-signed certificate for the sandbox under TLS (tests/sandbox/test_client_library.py)
 missing php && want+=(php-cli php-curl)
 command -v php >/dev/null 2>&1 && ! php -m 2>/dev/null | grep -qx curl && want+=(php-curl)
 missing ruby && want+=(ruby)
