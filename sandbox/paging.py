@@ -46,8 +46,13 @@ def url_with(**overrides: Any) -> str:
     return f"{links.base()}{request.path}" + (f"?{encoded}" if encoded else "")
 
 
+def self_url() -> str:
+    """A list's self link is the list itself, without the query (as HipChat's; hypchat recognises a list by it)."""
+    return f"{links.base()}{request.path}"
+
+
 def envelope(items: list[Any], current: Page, has_more: bool, start_index: bool = True) -> dict[str, Any]:
-    page_links = {"self": url_with()}
+    page_links = {"self": self_url()}
     if current.start > 0 and start_index:
         page_links["prev"] = url_with(**{"start-index": max(0, current.start - current.size), "max-results": current.size})
     if has_more:

@@ -94,7 +94,7 @@ def latest(user: str) -> Response:
         other = partner(conn, user, caller)
         scope = Scope("chat", chat_key(caller.user_id, other["id"]))
         items = history.read_latest(conn, scope, size, request.args.get("not-before"), zone, include_deleted)
-    return json_response({"items": items, "maxResults": size, "links": {"self": paging.url_with()}})
+    return json_response({"items": items, "maxResults": size, "links": {"self": paging.self_url()}})
 
 
 @bp.get("/v2/user/<seg:user>/history/<seg:message_id>")

@@ -123,7 +123,7 @@ def latest(room: str) -> Response:
     with db().read() as conn:
         row = resolve.room(conn, room, principal())
         items = history.read_latest(conn, Scope("room_id", row["id"]), size, request.args.get("not-before"), zone, include_deleted)
-    return json_response({"items": items, "maxResults": size, "links": {"self": paging.url_with()}})
+    return json_response({"items": items, "maxResults": size, "links": {"self": paging.self_url()}})
 
 
 @bp.get("/v2/room/<seg:room>/history/<seg:message_id>")

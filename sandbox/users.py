@@ -19,6 +19,7 @@ from sandbox.http import json_response, no_content
 from sandbox.representations import room_summary, user_detail, user_summary
 
 bp = Blueprint("users", __name__)
+BLANK_MEANS_GENERATE = ("mention_name", "password")
 
 
 def version() -> str:
@@ -93,7 +94,9 @@ def list_users() -> Response:
 
 @bp.post("/v2/user")
 def create_user() -> Response:
-    body = validation.read("create_user")
+    # An empty mention name or password means "make one up" (hypchat sends "" for both by default).
+    raw = {key: value for key, value in validation.json_body().items() if not (key in BLANK_MEANS_GENERATE and value == "")}
+    body = validation.validate("create_user", raw)
     check_timezone(body)
     caller = principal()
     password = body.get("password") or secrets.token_urlsafe(12)

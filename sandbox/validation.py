@@ -56,7 +56,19 @@ def validator(name: str) -> Draft202012Validator:
     return Draft202012Validator(schema)
 
 
+def accepts_null(schema: dict[str, Any]) -> bool:
+    kind = schema.get("type")
+    return kind == "null" or (isinstance(kind, list) and "null" in kind) or None in schema.get("enum", ())
+
+
+def without_nulls(name: str, body: dict[str, Any]) -> dict[str, Any]:
+    """null stands for "not given" where a field cannot be null: clients send it so (hypchat's create methods do)."""
+    properties = SCHEMAS[name].get("properties", {})
+    return {key: value for key, value in body.items() if value is not None or accepts_null(properties.get(key, {}))}
+
+
 def validate(name: str, body: dict[str, Any]) -> dict[str, Any]:
+    body = without_nulls(name, body)
     error = best_match(validator(name).iter_errors(body), key=_earliest)
     if error is not None:
         raise as_hipchat(error)

@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ import pytest
 import requests
 
 from sandbox.app import create_app
-from tests.helpers import ROOT, free_port, wait_http
+from tests.helpers import ROOT, free_port
 
 ADMIN_TOKEN = "SandboxAdminT0ken"
 CLIENT_ID = "sandbox-test-client"
@@ -176,7 +177,8 @@ class Server:
     log_path: Path
     process: subprocess.Popen | None = None
     workers: int = 2
-    extra: dict[str, Any] = field(default_factory=dict)
+    args: list[str] = field(default_factory=list)
+    verify: str | bool = True
 
     def start(self) -> Server:
         port = int(self.url.rsplit(":", 1)[1])
@@ -192,14 +194,21 @@ class Server:
             "gthread",
             "--threads",
             "8",
+            *self.args,
             "sandbox.app:create_app()",
         ]
         log = open(self.log_path, "ab")  # noqa: SIM115 - closed when the process ends
         self.process = subprocess.Popen(
             command, cwd=ROOT, env={**os.environ, **self.env}, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
-        wait_http(f"{self.url}/v2/capabilities")
-        return self
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                requests.get(f"{self.url}/v2/capabilities", timeout=1, verify=self.verify)
+                return self
+            except requests.RequestException:
+                time.sleep(0.1)
+        raise RuntimeError(f"the sandbox did not start; see {self.log_path}")
 
     def kill_hard(self) -> None:
         assert self.process is not None
@@ -222,18 +231,21 @@ class Server:
         return session
 
 
-@pytest.fixture
-def gunicorn_sandbox(tmp_path: Path) -> Iterator[Server]:
-    port = free_port()
-    env = {
+def server_env(tmp_path: Path, public_url: str) -> dict[str, str]:
+    return {
         "SANDBOX_DB": str(tmp_path / "sandbox.db"),
-        "SANDBOX_PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "SANDBOX_PUBLIC_URL": public_url,
         "SANDBOX_ADMIN_TOKEN": ADMIN_TOKEN,
         "SANDBOX_OAUTH_CLIENT_ID": CLIENT_ID,
         "SANDBOX_OAUTH_CLIENT_SECRET": CLIENT_SECRET,
         "SANDBOX_WEBHOOK_POLL": "0.1",
         "SANDBOX_WEBHOOK_BACKOFF": "0.2",
     }
-    server = Server(f"http://127.0.0.1:{port}", tmp_path / "sandbox.db", env, tmp_path / "sandbox.log")
+
+
+@pytest.fixture
+def gunicorn_sandbox(tmp_path: Path) -> Iterator[Server]:
+    url = f"http://127.0.0.1:{free_port()}"
+    server = Server(url, tmp_path / "sandbox.db", server_env(tmp_path, url), tmp_path / "sandbox.log")
     yield server
     server.stop()
