@@ -107,3 +107,11 @@ def test_inviting_to_the_group_makes_the_user(api):
     body = response.get_json()
     assert (body["email"], body["name"], body["mention_name"]) == ("ivy@sandbox.local", "Ivy Invited", "IvyInvited")
     assert api.get(body["links"]["self"].replace("http://sandbox.test", "")).status_code == 200
+
+
+def test_null_and_blank_optional_fields_count_as_not_given(api):
+    body = {**NEW, "title": None, "mention_name": "", "password": ""}
+    response = api.post("/v2/user", body)
+    assert response.status_code == 201
+    assert "password" in response.get_json()
+    assert api.get("/v2/user/nina%40sandbox.local").get_json()["mention_name"] == "NinaNew"
