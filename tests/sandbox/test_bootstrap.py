@@ -1,0 +1,69 @@
+"""What every sandbox starts with: a group and its owner, the admin token, the seeded add-on; generated ones printed and kept."""
+
+from __future__ import annotations
+
+import re
+
+from tests.sandbox.conftest import Api, basic, make_app, stop
+
+
+def test_a_generated_admin_token_is_printed_works_and_survives_a_restart(tmp_path, capsys):
+    db = str(tmp_path / "boot.db")
+    first = make_app(db=db, admin_token="", demo=False)
+    printed = re.search(r"admin token \(group admin, every scope\): (\S+)", capsys.readouterr().err).group(1)
+    try:
+        assert Api(first.test_client(), printed).get("/v2/room").status_code == 200
+    finally:
+        stop(first)
+    second = make_app(db=db, admin_token="", demo=False)
+    try:
+        assert re.search(r"admin token \(group admin, every scope\): (\S+)", capsys.readouterr().err).group(1) == printed
+    finally:
+        stop(second)
+
+
+def test_a_generated_add_on_is_printed_and_its_credentials_get_tokens(capsys):
+    app = make_app(oauth_client_id="", oauth_client_secret="", demo=False)
+    try:
+        found = re.search(r"add-on OAuth client: id (\S+) secret (\S+)", capsys.readouterr().err)
+        response = app.test_client().post("/v2/oauth/token", data={"grant_type": "client_credentials"}, headers=basic(*found.groups()))
+        assert response.status_code == 200
+    finally:
+        stop(app)
+
+
+def test_a_configured_admin_token_is_not_printed(capsys):
+    app = make_app(admin_token="ConfiguredT0ken123", demo=False)
+    try:
+        assert "ConfiguredT0ken123" not in capsys.readouterr().err
+    finally:
+        stop(app)
+
+
+def test_changing_the_admin_token_retires_the_old_one(tmp_path):
+    db = str(tmp_path / "boot.db")
+    stop(make_app(db=db, admin_token="OldT0ken123", demo=False))
+    app = make_app(db=db, admin_token="NewT0ken123", demo=False)
+    try:
+        assert Api(app.test_client(), "OldT0ken123").get("/v2/room").status_code == 401
+        assert Api(app.test_client(), "NewT0ken123").get("/v2/room").status_code == 200
+    finally:
+        stop(app)
+
+
+def test_the_admin_is_the_group_owner_with_every_scope(empty_api):
+    session = empty_api.get("/v2/oauth/token/SandboxAdminT0ken").get_json()
+    assert session["owner"]["mention_name"] == "admin"
+    assert "admin_group" in session["scopes"] and "send_message" in session["scopes"]
+    assert empty_api.get("/v2/group/1").get_json()["owner"]["mention_name"] == "admin"
+
+
+def test_demo_data_is_seeded_once(tmp_path):
+    db = str(tmp_path / "boot.db")
+    stop(make_app(db=db))
+    app = make_app(db=db)
+    try:
+        rooms = Api(app.test_client()).get("/v2/room?include-archived=true").get_json()["items"]
+        assert sorted(room["name"] for room in rooms) == ["General", "Old Projects", "Ops Room", "Random"]
+    finally:
+        stop(app)
