@@ -59,7 +59,11 @@ class SandboxSettings:
         default=3600, metadata={"env": "SANDBOX_TOKEN_TTL", "help": "expires_in of tokens from /v2/oauth/token, seconds."}
     )
     max_upload_bytes: int = field(
-        default=25 * 1024 * 1024, metadata={"env": "SANDBOX_MAX_UPLOAD_BYTES", "help": "Largest request body (file shares, photos)."}
+        default=32 * 1024 * 1024,
+        metadata={
+            "env": "SANDBOX_MAX_UPLOAD_BYTES",
+            "help": "Largest request body (file shares, photos; above the runtime's 25 MB files).",
+        },
     )
     webhook_timeout: float = field(
         default=5.0, metadata={"env": "SANDBOX_WEBHOOK_TIMEOUT", "help": "Seconds a webhook may take to answer."}
