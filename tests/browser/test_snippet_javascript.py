@@ -1,65 +1,31 @@
-"""The javascript snippet in a browser (Debian's Chromium through Playwright): a read, an upload of a picked file, a failure."""
+"""The exported javascript snippet run in Chromium (the browser fixtures of this folder): a read, an upload of a
+picked file, a failed call. The same snippet runs under Node in tests/snippets."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from email.parser import BytesParser
 from email.policy import HTTP
 
 import pytest
 import requests
 
-from tests.browser.conftest import CHROMIUM, LAUNCH_ARGS, LOOPBACK
-from tests.helpers import TOKEN, free_port, sent, start_gunicorn, wait_http
+from tests.helpers import TOKEN, sent
 
 ROOM = {"id": 7, "name": "Ops Room"}
 
 
-@pytest.fixture(scope="module")
-def runtime_url(make_httpserver, tmp_path_factory) -> Iterator[str]:
-    port = free_port()
-    log_path = tmp_path_factory.mktemp("snippet-browser-runtime") / "runtime.log"
-    process = start_gunicorn("runtime.app:create_app()", port, {"HIPCHAT_API_URL": make_httpserver.url_for("/v2")}, log_path=log_path)
-    try:
-        wait_http(f"http://127.0.0.1:{port}/healthz")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed (requirements-dev.txt)")
-    if not CHROMIUM.exists():
-        pytest.skip(f"javascript snippet in a browser skipped: {CHROMIUM} is missing (scripts/install-toolchains.sh installs it)")
-    manager = sync_api.sync_playwright().start()
-    try:
-        browser = manager.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS, headless=True, timeout=30_000)
-    except Exception as exc:
-        manager.stop()
-        pytest.skip(f"Chromium could not be launched: {str(exc).splitlines()[0]}")
-    try:
-        yield browser
-    finally:
-        browser.close()
-        manager.stop()
+@pytest.fixture
+def tab(page, web_runtime):
+    """A page of the runtime's origin (so fetch needs no CORS), with the token as a global variable."""
+    page.goto(f"{web_runtime}/healthz")
+    page.evaluate("token => { globalThis.HIPCHAT_TOKEN = token; }", TOKEN)
+    return page
 
 
 @pytest.fixture
-def tab(chromium, runtime_url) -> Iterator:
-    """A page of the runtime's origin (so fetch needs no CORS), with the token as a global and loopback-only traffic."""
-    context = chromium.new_context()
-    context.set_default_timeout(10_000)
-    context.route("**/*", lambda route: route.continue_() if LOOPBACK.match(route.request.url) else route.abort())
-    page = context.new_page()
-    page.goto(f"{runtime_url}/healthz")
-    page.evaluate("token => { globalThis.HIPCHAT_TOKEN = token; }", TOKEN)
-    try:
-        yield page
-    finally:
-        context.close()
+def runtime_url(web_runtime) -> str:
+    return web_runtime
 
 
 def run_in_page(page, runtime_url: str, function: str, args: dict, last: str = "log") -> list[tuple[str, str]]:
