@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from sandbox import bootstrap, clock, history, journal, links, members
+from sandbox import bootstrap, clock, history, journal, links, members, params
 from sandbox.access import ALL_SCOPES
 from sandbox.auth import Principal
 from sandbox.context import db, sandbox, settings
@@ -25,6 +25,7 @@ bp = Blueprint("admin", __name__, url_prefix="/_sandbox")
 
 FILL_MAX = 2_000_000
 FILL_BATCH = 10_000
+MAX_ID = 2**62
 
 
 def body() -> dict[str, Any]:
@@ -61,8 +62,8 @@ def seed() -> Response:
 
 @bp.get("/journal")
 def read_journal() -> Response:
-    since = int(request.args.get("since", "0") or 0)
-    limit = min(int(request.args.get("limit", "500") or 500), 5000)
+    since = params.integer("since", 0, 0, MAX_ID)
+    limit = params.integer("limit", 500, 1, 5000)
     sandbox().services["journal"].flush()
     items = journal.entries(db(), since, limit)
     return json_response({"items": items, "last_id": items[-1]["id"] if items else since})
@@ -97,10 +98,10 @@ def rooms() -> Response:
 
 def messages_page(conn: sqlite3.Connection, column: str, value: Any) -> dict[str, Any]:
     """Newest first, `before` a seq for the next page; each item is HipChat's message item plus its seq."""
-    limit = min(int(request.args.get("limit", "100") or 100), 1000)
-    before = request.args.get("before")
+    limit = params.integer("limit", 100, 1, 1000)
+    before = params.integer("before", 0, 0, MAX_ID)
     sql = f"SELECT * FROM messages WHERE {column} = ?" + (" AND seq < ?" if before else "") + " ORDER BY seq DESC LIMIT ?"
-    args = (value, int(before), limit) if before else (value, limit)
+    args = (value, before, limit) if before else (value, limit)
     rows = conn.execute(sql, args).fetchall()
     items = history.render(conn, rows)
     for item, row in zip(items, rows, strict=True):
@@ -194,7 +195,7 @@ def fill(room_id: int) -> Response:
 
 @bp.get("/api/deliveries")
 def deliveries() -> Response:
-    limit = min(int(request.args.get("limit", "100") or 100), 1000)
+    limit = params.integer("limit", 100, 1, 1000)
     state = request.args.get("state")
     with db().read() as conn:
         sql = "SELECT * FROM deliveries" + (" WHERE state = ?" if state else "") + " ORDER BY id DESC LIMIT ?"

@@ -11,6 +11,7 @@ from sandbox.context import db, principal
 from sandbox.errors import not_found
 from sandbox.http import json_response
 from sandbox.representations import emoticon_detail, emoticon_item
+from sandbox.resolve import numeric_id
 
 bp = Blueprint("emoticons", __name__)
 
@@ -77,8 +78,8 @@ def get_emoticon(emoticon: str) -> Response:
     shortcut = emoticon.strip("()")
     with db().read() as conn:
         row = None
-        if emoticon.isdigit():
-            row = conn.execute("SELECT * FROM emoticons WHERE id = ?", (int(emoticon),)).fetchone()
+        if numeric_id(emoticon) is not None:
+            row = conn.execute("SELECT * FROM emoticons WHERE id = ?", (numeric_id(emoticon),)).fetchone()
         if row is None:
             row = conn.execute("SELECT * FROM emoticons WHERE shortcut = ?", (shortcut,)).fetchone()
         if row is None or row["group_id"] not in (None, caller.group_id):

@@ -179,10 +179,10 @@ def create_room_webhook(room: str) -> Response:
 
 def legacy_find(conn: sqlite3.Connection, caller: Principal, room_id: int, webhook_id: str) -> sqlite3.Row:
     found = None
-    if webhook_id.isdigit():
+    if resolve.numeric_id(webhook_id) is not None:
         found = conn.execute(
             "SELECT * FROM extensions WHERE id = ? AND room_id = ? AND group_id = ? AND type = 'webhook'",
-            (int(webhook_id), room_id, caller.group_id),
+            (resolve.numeric_id(webhook_id), room_id, caller.group_id),
         ).fetchone()
     if found is None:
         raise not_found(f"Webhook {webhook_id} not found")

@@ -15,6 +15,7 @@ from flask import request
 from sandbox import links, params
 
 MAX_RESULTS = 1000
+MAX_START = 2**31 - 1
 PRIVATE_PARAMS = ("auth_token", "auth_test")
 T = TypeVar("T")
 
@@ -35,7 +36,7 @@ class Page:
 
 
 def page(default_size: int = 100) -> Page:
-    return Page(params.integer("start-index", 0, 0), params.integer("max-results", default_size, 0, MAX_RESULTS))
+    return Page(params.integer("start-index", 0, 0, MAX_START), params.integer("max-results", default_size, 0, MAX_RESULTS))
 
 
 def url_with(**overrides: Any) -> str:

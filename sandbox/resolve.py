@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 from sandbox.auth import Principal
 from sandbox.errors import forbidden, not_found
 
+NUMERIC_ID = re.compile(r"[0-9]{1,18}")
+
+
+def numeric_id(text: str) -> int | None:
+    """The id a path segment names, when it is one: ASCII digits that fit SQLite's integers ("²" is a digit to str.isdigit)."""
+    return int(text) if NUMERIC_ID.fullmatch(text) else None
+
 
 def room(conn: sqlite3.Connection, ident: str, caller: Principal) -> sqlite3.Row:
     row = None
-    if ident.isdigit():
-        row = conn.execute("SELECT * FROM rooms WHERE id = ? AND group_id = ?", (int(ident), caller.group_id)).fetchone()
+    if numeric_id(ident) is not None:
+        row = conn.execute("SELECT * FROM rooms WHERE id = ? AND group_id = ?", (numeric_id(ident), caller.group_id)).fetchone()
     if row is None:
         row = conn.execute("SELECT * FROM rooms WHERE name = ? COLLATE NOCASE AND group_id = ?", (ident, caller.group_id)).fetchone()
     if row is None:
@@ -43,8 +51,8 @@ def is_admin(conn: sqlite3.Connection, caller: Principal) -> bool:
 def user(conn: sqlite3.Connection, ident: str, caller: Principal, include_deleted: bool = False) -> sqlite3.Row:
     """By id (a deleted user stays readable by id, flagged is_deleted), email, or @mention name."""
     row = None
-    if ident.isdigit():
-        row = conn.execute("SELECT * FROM users WHERE id = ? AND group_id = ?", (int(ident), caller.group_id)).fetchone()
+    if numeric_id(ident) is not None:
+        row = conn.execute("SELECT * FROM users WHERE id = ? AND group_id = ?", (numeric_id(ident), caller.group_id)).fetchone()
         if row is not None and row["is_deleted"] and not include_deleted:
             row = None
     elif ident.startswith("@"):
@@ -61,7 +69,8 @@ def user(conn: sqlite3.Connection, ident: str, caller: Principal, include_delete
 
 
 def group(conn: sqlite3.Connection, ident: str, caller: Principal) -> sqlite3.Row:
-    row = conn.execute("SELECT * FROM groups WHERE id = ?", (int(ident),)).fetchone() if ident.isdigit() else None
+    group_id = numeric_id(ident)
+    row = conn.execute("SELECT * FROM groups WHERE id = ?", (group_id,)).fetchone() if group_id is not None else None
     if row is None:
         raise not_found(f"Group {ident} not found")
     if row["id"] != caller.group_id:

@@ -68,3 +68,7 @@ def test_max_results_zero_gives_an_empty_page_without_next(api):
     body = api.get("/v2/emoticon?max-results=0").get_json()
     assert body["items"] == []
     assert "next" not in body["links"]
+
+
+def test_a_start_index_past_any_id_is_a_400(api):
+    assert error_of(api.get("/v2/room?start-index=99999999999999999999"))["field"] == "start-index"

@@ -38,3 +38,9 @@ def test_users_are_addressed_by_id_email_or_mention(api):
     assert api.get(f"/v2/user/{by_mention['id']}").get_json()["email"] == "bob@sandbox.local"
     assert api.get("/v2/user/bob%40sandbox.local").get_json()["id"] == by_mention["id"]
     assert api.get("/v2/user/@bob").get_json()["id"] == by_mention["id"]
+
+
+def test_digits_that_are_not_ascii_or_too_big_for_an_id_are_names(api):
+    for ident in ("%C2%B2", "99999999999999999999999"):
+        for path in (f"/v2/room/{ident}", f"/v2/user/{ident}", f"/v2/emoticon/{ident}", f"/v2/group/{ident}"):
+            assert api.get(path).status_code == 404, path
