@@ -261,6 +261,8 @@ def install_addon() -> Response:
     with db().write() as conn:
         caller = admin_caller(conn)
         room_id = data.get("room_id")
+        if room_id is not None and (not isinstance(room_id, int) or not 0 < room_id < MAX_ID):
+            raise bad_request("room_id must be a room's id", "room_id", "type", None)
         if room_id is not None and conn.execute("SELECT 1 FROM rooms WHERE id = ?", (room_id,)).fetchone() is None:
             raise not_found(f"Room {room_id} not found")
         client_id = str(uuid.uuid4())
