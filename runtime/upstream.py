@@ -80,6 +80,12 @@ class Upstream:
                 return UpstreamResponse(response.status_code, response.headers, body, url)
         except requests.Timeout:
             raise self._timeout() from None
+        except requests.exceptions.SSLError:
+            raise CallError(
+                "INTERNAL_PACKAGE_ERROR",
+                f"The TLS certificate of HipChat at {self.base} could not be verified (HIPCHAT_CA_BUNDLE names a private CA).",
+                http_status=502,
+            ) from None
         except requests.ConnectionError as exc:
             if any(isinstance(arg, ReadTimeoutError) for arg in exc.args):
                 raise self._timeout() from None
