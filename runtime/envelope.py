@@ -21,6 +21,7 @@ CALLER_ERRORS: dict[str, tuple[int, str]] = {
     "JSON_VALIDATION": (400, "Syntax error. Incorrect input JSON. Please, check fields with JSON input."),
     "INVALID_ARGUMENTS": (400, "Please, check the arguments: some have a wrong type or value."),
     "UNKNOWN_FUNCTION": (404, "No such function in this package."),
+    "UNKNOWN_LANGUAGE": (404, "No snippet generator for that language."),
     "METHOD_NOT_ALLOWED": (405, "This route does not answer that HTTP method."),
     "REQUEST_TOO_LARGE": (413, "The request body is larger than this runtime accepts."),
     "UNSUPPORTED_MEDIA_TYPE": (415, "Send the call as application/json, or as multipart/form-data with an args field."),

@@ -14,7 +14,7 @@ import requests
 from tests.helpers import ROOT, free_port
 
 
-def read_until(process: subprocess.Popen, marker: str, timeout: float = 60) -> str:
+def read_until(process: subprocess.Popen, marker: str, timeout: float = 120) -> str:
     seen = []
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -53,7 +53,7 @@ def test_run_starts_runtime_on_sandbox_with_demo_data_and_stops_on_ctrl_c(tmp_pa
         assert requests.get(f"{runtime_url}/", timeout=10).headers["Content-Type"].startswith("text/html")
     finally:
         os.killpg(process.pid, signal.SIGINT)
-        process.wait(timeout=20)
+        process.wait(timeout=60)
     for port in (runtime_port, sandbox_port):
         try:
             requests.get(f"http://127.0.0.1:{port}/", timeout=1)
@@ -79,4 +79,4 @@ def test_a_second_run_keeps_the_token_and_the_data(tmp_path):
         assert "KeptT0ken" in read_until(process, "Ctrl-C stops both servers.")
     finally:
         os.killpg(process.pid, signal.SIGINT)
-        process.wait(timeout=20)
+        process.wait(timeout=60)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, make_response, render_template, url_for
 
+from runtime.snippets.render import LANGUAGES
 from runtime.web import present
 
 # The page talks to its own runtime only; images may come from the catalog's URLs.
@@ -11,7 +12,6 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data: https: http:; script-src 'self'; style-src 'self'; "
     "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
-SNIPPET_LANGUAGES = ("curl", "python", "javascript", "node", "php", "ruby", "go", "java", "csharp")
 
 
 def make_web_blueprint() -> Blueprint:
@@ -39,7 +39,7 @@ def make_web_blueprint() -> Blueprint:
                 block=block,
                 present=present,
                 requirements=present.requirement_lines(block),
-                languages=SNIPPET_LANGUAGES,
+                languages=tuple(LANGUAGES),
                 call_url=url_for("api.call", name=block["name"]),
             )
         )
