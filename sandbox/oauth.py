@@ -43,7 +43,8 @@ def basic_client(conn: sqlite3.Connection, required: bool) -> sqlite3.Row | None
             raise invalid_client()
         return None
     client = conn.execute("SELECT * FROM oauth_clients WHERE id = ?", (credentials.username or "",)).fetchone()
-    if client is None or not hmac.compare_digest(client["secret"], credentials.password or ""):
+    given = (credentials.password or "").encode("utf-8", "surrogatepass")  # compare_digest takes ASCII str or bytes
+    if client is None or not hmac.compare_digest(client["secret"].encode("utf-8"), given):
         raise invalid_client()
     return client
 

@@ -38,6 +38,10 @@ def test_a_wrong_client_secret_is_a_401(api):
     assert token_request(api, {"grant_type": "client_credentials"}, basic(secret="wrong")).status_code == 401
 
 
+def test_a_wrong_client_secret_outside_ascii_is_a_401(api):
+    assert token_request(api, {"grant_type": "client_credentials"}, basic(secret="s\u00e9cret-\u4e21")).status_code == 401
+
+
 def test_a_scope_the_client_lacks_is_a_400(api):
     installed = api.post("/_sandbox/api/addons", {"key": "narrow", "scopes": ["view_room"]}).get_json()
     response = token_request(
