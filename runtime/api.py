@@ -101,7 +101,7 @@ def _parse_json(data: str | bytes, what: str) -> Any:
     except ValueError as exc:
         detail = f" ({exc.msg} at position {exc.pos})" if isinstance(exc, json.JSONDecodeError) else ""
         raise caller_error("JSON_VALIDATION", f"{what} is not valid JSON{detail}.", ["args"]) from None
-    if arguments.depth(document) > max_depth + 2:  # {"args": {"name": ...}} adds two levels
+    if arguments.too_deep(document, max_depth + 2):  # {"args": {"name": ...}} adds two levels
         raise caller_error("JSON_VALIDATION", f"{what} is nested deeper than {max_depth} levels.", ["args"])
     return document
 
