@@ -2,13 +2,13 @@
 VENV ?= .venv
 PYTHON ?= python3
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt constraints.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test deps toolchains lint bench
+.PHONY: run test deps toolchains lint bench lock
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
 	touch $(STAMP)
 
 deps: $(STAMP)
@@ -28,3 +28,6 @@ test: deps toolchains lint
 bench: deps
 	$(PY) bench/runtime_bench.py
 	$(PY) bench/sandbox_bench.py
+
+lock: deps
+	{ sed -n '1,2p' constraints.txt; $(PY) -m pip freeze --disable-pip-version-check | grep -v '^-e'; } > constraints.tmp && mv constraints.tmp constraints.txt
