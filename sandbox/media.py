@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
-from sandbox import images, links, resolve, validation
-from sandbox.context import db, principal
+from sandbox import images
+from sandbox.context import db
 from sandbox.errors import bad_request, not_found
-from sandbox.filestore import decode_image, store
-from sandbox.http import no_content, redirect
+from sandbox.pictures import ROOM_AVATAR, USER_PHOTO
 
 bp = Blueprint("media", __name__)
 
@@ -21,60 +20,32 @@ INLINE_TYPES = ("image/png", "image/jpeg", "image/gif")
 def get_photo(user: str, size: str) -> Response:
     if size not in PHOTO_SIZES:
         raise bad_request("Invalid photo size: small or big", "size", "enum", size)
-    with db().read() as conn:
-        row = resolve.user(conn, user, principal())
-    if row["photo_file_id"]:
-        return redirect(links.file(row["photo_file_id"], f"photo-{size}"))
-    return redirect(links.image("photo", row["id"]))
+    return USER_PHOTO.redirect(user, f"photo-{size}")
 
 
 @bp.put("/v2/user/<seg:user>/photo")
 def update_photo(user: str) -> Response:
-    body = validation.read("photo")
-    data, content_type = decode_image("photo", body["photo"])
-    with db().write() as conn:
-        row = resolve.user(conn, user, principal())
-        if row["is_guest"]:
-            raise bad_request("Guest users cannot be updated")
-        file_id = store(conn, "photo", content_type, data)
-        conn.execute("UPDATE users SET photo_file_id = ? WHERE id = ?", (file_id, row["id"]))
-    return no_content()
+    return USER_PHOTO.replace(user)
 
 
 @bp.delete("/v2/user/<seg:user>/photo")
 def delete_photo(user: str) -> Response:
-    with db().write() as conn:
-        row = resolve.user(conn, user, principal())
-        conn.execute("UPDATE users SET photo_file_id = NULL WHERE id = ?", (row["id"],))
-    return no_content()
+    return USER_PHOTO.remove(user)
 
 
 @bp.get("/v2/room/<seg:room>/avatar")
 def get_room_avatar(room: str) -> Response:
-    with db().read() as conn:
-        row = resolve.room(conn, room, principal())
-    if row["avatar_file_id"]:
-        return redirect(links.file(row["avatar_file_id"], "avatar"))
-    return redirect(links.image("avatar", f"room-{row['id']}"))
+    return ROOM_AVATAR.redirect(room)
 
 
 @bp.put("/v2/room/<seg:room>/avatar")
 def update_room_avatar(room: str) -> Response:
-    body = validation.read("avatar")
-    data, content_type = decode_image("avatar", body["avatar"])
-    with db().write() as conn:
-        row = resolve.room(conn, room, principal())
-        file_id = store(conn, "avatar", content_type, data)
-        conn.execute("UPDATE rooms SET avatar_file_id = ? WHERE id = ?", (file_id, row["id"]))
-    return no_content()
+    return ROOM_AVATAR.replace(room)
 
 
 @bp.delete("/v2/room/<seg:room>/avatar")
 def delete_room_avatar(room: str) -> Response:
-    with db().write() as conn:
-        row = resolve.room(conn, room, principal())
-        conn.execute("UPDATE rooms SET avatar_file_id = NULL WHERE id = ?", (row["id"],))
-    return no_content()
+    return ROOM_AVATAR.remove(room)
 
 
 @bp.get("/files/<seg:file_id>/<seg:name>")
