@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from runtime.catalog import Arg, Catalog, Function
+from runtime.describe import constraints, grouped, requirement_lines
 
 
 def listing_text(catalog: Catalog) -> str:
     """Every function under its group, groups in catalog order."""
-    groups: dict[str, list[Function]] = {}
-    for function in catalog.functions.values():
-        groups.setdefault(function.block.get("group", catalog.package), []).append(function)
     width = max(len(name) for name in catalog.functions)
     lines = []
-    for group, functions in groups.items():
+    for group, blocks in grouped([function.block for function in catalog.functions.values()]):
         lines.append(f"{group}:")
-        for function in functions:
+        for block in blocks:
+            function = catalog.functions[block["name"]]
             aliases = function.block.get("aliases", [])
             also = f" (also: {', '.join(aliases)})" if aliases else ""
             lines.append(f"  {function.name:<{width}}  {function.block['description']}{also}")
@@ -27,24 +25,8 @@ def listing_text(catalog: Catalog) -> str:
 
 def bounds(arg: Arg) -> str:
     """Options, bounds and shape of an argument, in a few words."""
-    spec = arg.spec
-    parts = []
-    if "options" in spec:
-        parts.append("one of: " + ", ".join(str(o) for o in spec["options"]))
-    if spec.get("integer"):
-        parts.append("integer")
-    if "minimum" in spec or "maximum" in spec:
-        parts.append(f"{spec.get('minimum', '')}..{spec.get('maximum', '')}")
-    if "minLength" in spec or "maxLength" in spec:
-        parts.append(f"length {spec.get('minLength', 0)}..{spec.get('maxLength', '')}")
-    if "pattern" in spec:
-        parts.append(f"pattern {spec['pattern']}")
-    if "minItems" in spec:
-        parts.append(f"at least {spec['minItems']} item(s)")
-    if spec.get("commaSeparated"):
-        parts.append("comma-separated or JSON array")
-    if "default" in spec:
-        parts.append(f"default {json.dumps(spec['default'])}")
+    parts = ["one of: " + ", ".join(str(o) for o in arg.spec["options"])] if "options" in arg.spec else []
+    parts += constraints(arg.spec)
     if arg.is_file:
         parts.append("@path, data: URI or http(s) URL")
     return "; ".join(parts)
@@ -77,6 +59,5 @@ def describe_text(function: Function) -> str:
 
 
 def _requirements(block: dict[str, Any]) -> list[str]:
-    lines = [f"  {given} needs {', '.join(needed)}" for given, needed in block.get("requires", {}).items()]
-    lines += [f"  {rule['arg']} = {rule['equals']} needs {', '.join(rule['require'])}" for rule in block.get("requiresWhen", [])]
+    lines = [f"  when {condition}: {', '.join(needed)}" for condition, needed in requirement_lines(block)]
     return ["", "Requirements:", *lines] if lines else []

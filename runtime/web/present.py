@@ -1,4 +1,6 @@
-"""What the web page shows of the public catalog: groups, input kinds, constraint lines. No Flask here."""
+"""What the web page shows of the public catalog: input kinds and example texts. No Flask here.
+
+Groups, constraint lines and requirement lines come from runtime.describe, which the CLI shares."""
 
 from __future__ import annotations
 
@@ -7,14 +9,6 @@ from typing import Any
 
 SECRET_TYPES = ("credentials",)
 LONG_TEXT = 500  # Strings allowed longer than this get a textarea
-
-
-def grouped(blocks: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
-    """The blocks by their group, groups in the order the catalog first names them."""
-    groups: dict[str, list[dict[str, Any]]] = {}
-    for block in blocks:
-        groups.setdefault(block.get("group") or "Other", []).append(block)
-    return list(groups.items())
 
 
 def input_kind(arg: dict[str, Any]) -> str:
@@ -37,40 +31,6 @@ def input_kind(arg: dict[str, Any]) -> str:
     return "text"
 
 
-def constraints(arg: dict[str, Any]) -> list[str]:
-    """Human lines for an argument's allowed values and bounds."""
-    lines = []
-    if arg.get("integer"):
-        lines.append("whole number")
-    if "minimum" in arg and "maximum" in arg:
-        lines.append(f"{_number(arg['minimum'])} to {_number(arg['maximum'])}")
-    elif "minimum" in arg:
-        lines.append(f"at least {_number(arg['minimum'])}")
-    elif "maximum" in arg:
-        lines.append(f"at most {_number(arg['maximum'])}")
-    if "minLength" in arg and "maxLength" in arg:
-        lines.append(f"{arg['minLength']} to {arg['maxLength']} characters")
-    elif "minLength" in arg:
-        lines.append(f"at least {arg['minLength']} characters")
-    elif "maxLength" in arg:
-        lines.append(f"at most {arg['maxLength']} characters")
-    if "pattern" in arg:
-        lines.append(f"matches {arg['pattern']}")
-    if "minItems" in arg:
-        lines.append(f"at least {arg['minItems']} item{'s' if arg['minItems'] != 1 else ''}")
-    if isinstance(arg.get("items"), dict) and "$ref" in arg["items"]:
-        lines.append(f"items: {arg['items']['$ref'].rsplit('/', 1)[-1]} objects")
-    if arg.get("commaSeparated"):
-        lines.append("a JSON array or a comma-separated list")
-    if arg.get("allowEmpty"):
-        lines.append("may be empty")
-    if "encoding" in arg:
-        lines.append(f"sent {arg['encoding']}-encoded")
-    if "default" in arg:
-        lines.append(f"default {json.dumps(arg['default'])}")
-    return lines
-
-
 def example_text(arg: dict[str, Any]) -> str:
     """The catalog's example as the text an input would hold ('' when there is none)."""
     if "example" not in arg:
@@ -81,14 +41,3 @@ def example_text(arg: dict[str, Any]) -> str:
     if isinstance(example, bool):
         return "true" if example else "false"
     return example if isinstance(example, str) else json.dumps(example)
-
-
-def requirement_lines(block: dict[str, Any]) -> list[tuple[str, list[str]]]:
-    """(condition, the arguments it makes required), from requires and requiresWhen."""
-    lines = [(f"{given} is given", needed) for given, needed in block.get("requires", {}).items()]
-    lines += [(f"{rule['arg']} is {json.dumps(rule['equals'])}", rule["require"]) for rule in block.get("requiresWhen", [])]
-    return lines
-
-
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, make_response, render_template, url_for
 
+from runtime import describe
 from runtime.snippets.render import LANGUAGES
 from runtime.web import present
 
@@ -20,7 +21,7 @@ def make_web_blueprint() -> Blueprint:
     @web.get("/")
     def listing() -> Response:
         catalog = _catalog().listing()
-        groups = present.grouped(catalog["blocks"])
+        groups = describe.grouped(catalog["blocks"])
         return _page(
             render_template("web/listing.html", package=catalog["package"], catalog=catalog, groups=groups, count=len(catalog["blocks"]))
         )
@@ -38,7 +39,8 @@ def make_web_blueprint() -> Blueprint:
                 package=catalog.package,
                 block=block,
                 present=present,
-                requirements=present.requirement_lines(block),
+                describe=describe,
+                requirements=describe.requirement_lines(block),
                 languages=tuple(LANGUAGES),
                 call_url=url_for("api.call", name=block["name"]),
             )

@@ -49,14 +49,14 @@ def test_describe_prints_the_argument_table(cli):
     for arg in function.args.values():
         assert rows[arg.name][1:3] == [arg.type, "yes" if arg.required else "no"]
         assert arg.spec["info"] in result.stdout
-    assert "0..1000" in " ".join(rows["maxResults"])
+    assert "0 to 1000" in " ".join(rows["maxResults"])
     assert f"correction: {function.args['includePrivate'].spec['correction']}" in result.stdout
 
 
 def test_describe_shows_conditional_requirements_and_notes(cli):
     result = cli("describe", "getAccessToken")
     assert result.returncode == 0
-    assert "grantType = password needs username, password" in result.stdout
+    assert 'when grantType is "password": username, password' in result.stdout
     assert "one of: client_credentials, personal" in result.stdout
     for note in CATALOG.find("getAccessToken").block["notes"]:
         assert note in result.stdout
