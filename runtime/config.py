@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from common import envsettings
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _split(value: str) -> tuple[str, ...]:
-    return tuple(part.strip().lower() for part in value.split(",") if part.strip())
-
-
-def _bool(value: str) -> bool:
-    return value.strip().lower() in ("1", "true", "yes", "on")
 
 
 @dataclass(frozen=True)
@@ -83,21 +76,7 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
-        environ = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        for f in fields(cls):
-            raw = environ.get(f.metadata["env"])
-            if raw is None or raw == "":
-                continue
-            kind = type(f.default)
-            if kind is tuple:
-                values[f.name] = _split(raw)
-            elif kind is bool:
-                values[f.name] = _bool(raw)
-            else:
-                values[f.name] = kind(raw)
-        settings = cls(**values)
-        return replace(settings, **overrides) if overrides else settings
+        return envsettings.from_env(cls, environ, **overrides)
 
     @property
     def catalog_file(self) -> Path:
@@ -106,8 +85,4 @@ class Settings:
     @classmethod
     def describe(cls) -> list[tuple[str, str, str]]:
         """(environment variable, default, help) for every setting: the README's table."""
-        rows = []
-        for f in fields(cls):
-            default = ",".join(f.default) if isinstance(f.default, tuple) else f.default
-            rows.append((f.metadata["env"], str(default), f.metadata["help"]))
-        return rows
+        return envsettings.describe(cls)

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field
 from typing import Any
+
+from common import envsettings
 
 # HipChat's published figures (DAC rate limits; Atlassian KB for HipChat Server user tokens).
 HIPCHAT_RATE_LIMIT = 500
 HIPCHAT_USER_RATE_LIMIT = 100
 HIPCHAT_FLOOD_LIMIT = 30
 GENEROUS_LIMIT = 100_000
-
-
-def _bool(value: str) -> bool:
-    return value.strip().lower() in ("1", "true", "yes", "on")
 
 
 @dataclass(frozen=True)
@@ -79,16 +76,7 @@ class SandboxSettings:
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> SandboxSettings:
-        environ = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        for f in fields(cls):
-            raw = environ.get(f.metadata["env"])
-            if raw is None or raw == "":
-                continue
-            kind = type(f.default)
-            values[f.name] = _bool(raw) if kind is bool else kind(raw)
-        settings = cls(**values)
-        return replace(settings, **overrides) if overrides else settings
+        return envsettings.from_env(cls, environ, **overrides)
 
     @property
     def hipchat_limits(self) -> bool:
@@ -110,4 +98,4 @@ class SandboxSettings:
     @classmethod
     def describe(cls) -> list[tuple[str, str, str]]:
         """(environment variable, default, help) for every setting: the README's table."""
-        return [(f.metadata["env"], str(f.default), f.metadata["help"]) for f in fields(cls)]
+        return envsettings.describe(cls)
