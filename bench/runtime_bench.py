@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.fast_upstream import BODY as HISTORY_BODY  # noqa: E402
+from common import serving  # noqa: E402
 from runtime import arguments, envelope, mapping  # noqa: E402
 from runtime.catalog import load_catalog  # noqa: E402
 from runtime.examples import example_args  # noqa: E402
@@ -78,41 +79,12 @@ def own_cost(catalog, name: str, args: dict, answer: UpstreamResponse, rounds: i
     return statistics.median(cpu) / 1000, statistics.median(wall) / 1000
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def serve(app_spec: str, env: dict, workers: int = 2, health: str = "/healthz") -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(workers),
-        "--worker-class",
-        "gthread",
-        "--threads",
-        "8",
-        "--log-level",
-        "warning",
-        app_spec,
-    ]
-    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env, "PYTHONPATH": str(ROOT)})
+    port = serving.free_port()
+    process = serving.start_gunicorn(app_spec, port, env, workers=workers, extra=("--log-level", "warning"))
     base = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            requests.get(f"{base}{health}", timeout=1)
-            return process, base
-        except requests.RequestException:
-            time.sleep(0.05)
-    raise RuntimeError(f"{app_spec} did not start")
+    serving.wait_http(f"{base}{health}", processes=[process])
+    return process, base
 
 
 def load(url: str, body: dict, seconds: float, concurrency: int) -> dict:

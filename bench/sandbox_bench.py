@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -23,6 +22,10 @@ import requests
 from tqdm import tqdm
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from common import serving  # noqa: E402
+
 TOKEN = "SandboxBenchT0ken"
 SMALL = 1_000
 FILL_CHUNK = 100_000
@@ -30,32 +33,18 @@ PAGE_READS = 200
 RATIO_LIMIT = 2.0
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def start_sandbox(db_path: Path, port: int, workers: int, log: Path) -> subprocess.Popen:
     env = {
-        **os.environ,
         "SANDBOX_DB": str(db_path),
         "SANDBOX_PUBLIC_URL": f"http://127.0.0.1:{port}",
         "SANDBOX_ADMIN_TOKEN": TOKEN,
         "SANDBOX_DEMO": "false",
     }
-    command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
-    command += ["--worker-class", "gthread", "--threads", "8", "--timeout", "300", "sandbox.app:create_app()"]
-    with open(log, "wb") as output:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            requests.get(f"http://127.0.0.1:{port}/v2/capabilities", timeout=1)
-            return process
-        except requests.RequestException:
-            time.sleep(0.1)
-    raise RuntimeError(f"the sandbox did not start; see {log}")
+    process = serving.start_gunicorn(
+        "sandbox.app:create_app()", port, env, workers=workers, extra=("--timeout", "300"), log_path=log, new_session=True
+    )
+    serving.wait_http(f"http://127.0.0.1:{port}/v2/capabilities", processes=[process])
+    return process
 
 
 def session() -> requests.Session:
@@ -135,7 +124,7 @@ def main() -> int:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="sandbox-bench-") as work:
-        port = free_port()
+        port = serving.free_port()
         url = f"http://127.0.0.1:{port}"
         process = start_sandbox(Path(work) / "bench.db", port, args.workers, Path(work) / "sandbox.log")
         try:

@@ -9,14 +9,15 @@ from __future__ import annotations
 import os
 import secrets
 import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-import requests
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from common.serving import start_gunicorn, wait_http  # noqa: E402
+
 VAR = Path(os.environ.get("RUN_VAR_DIR") or ROOT / "var")
 
 
@@ -28,39 +29,6 @@ def remembered(name: str, env: str) -> str:
     if not path.exists():
         path.write_text(secrets.token_urlsafe(24))
     return path.read_text().strip()
-
-
-def gunicorn(app_spec: str, host: str, port: int, env: dict[str, str]) -> subprocess.Popen:
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "--bind",
-        f"{host}:{port}",
-        "--workers",
-        "2",
-        "--worker-class",
-        "gthread",
-        "--threads",
-        "8",
-        "--log-level",
-        "warning",
-        app_spec,
-    ]
-    return subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})
-
-
-def wait(url: str, processes: list[subprocess.Popen], timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if any(p.poll() is not None for p in processes):
-            raise SystemExit("a server stopped while starting; see its messages above")
-        try:
-            requests.get(url, timeout=1)
-            return
-        except requests.RequestException:
-            time.sleep(0.2)
-    raise SystemExit(f"{url} did not answer within {timeout:.0f} s")
 
 
 def main() -> None:
@@ -81,12 +49,13 @@ def main() -> None:
         "SANDBOX_OAUTH_CLIENT_ID": client_id,
         "SANDBOX_OAUTH_CLIENT_SECRET": client_secret,
     }
-    processes = [gunicorn("sandbox.app:create_app()", host, sandbox_port, sandbox_env)]
+    quiet = ("--log-level", "warning")
+    processes = [start_gunicorn("sandbox.app:create_app()", sandbox_port, sandbox_env, host=host, extra=quiet)]
     try:
-        wait(f"{sandbox_url}/v2/capabilities", processes)
+        wait_http(f"{sandbox_url}/v2/capabilities", processes=processes)
         runtime_env = {"HIPCHAT_API_URL": f"{sandbox_url}/v2", "RUNTIME_PUBLIC_URL": os.environ.get("RUNTIME_PUBLIC_URL", runtime_url)}
-        processes.append(gunicorn("runtime.app:create_app()", host, runtime_port, runtime_env))
-        wait(f"{runtime_url}/healthz", processes)
+        processes.append(start_gunicorn("runtime.app:create_app()", runtime_port, runtime_env, host=host, extra=quiet))
+        wait_http(f"{runtime_url}/healthz", processes=processes)
         print(
             f"""
 HipChat package runtime   {runtime_url}/            (browse, test a call, export a snippet)
@@ -109,6 +78,8 @@ Ctrl-C stops both servers.
         raise SystemExit("a server stopped; see its messages above")
     except KeyboardInterrupt:
         pass
+    except RuntimeError as exc:  # a server did not come up
+        raise SystemExit(f"{exc}; see its messages above") from None
     finally:
         for process in processes:
             process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown (SIGTERM waits for idle keep-alive connections)

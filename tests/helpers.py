@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
-import sys
-import time
 from pathlib import Path
 
-import requests
+from common import serving
+from common.serving import free_port, wait_http  # noqa: F401 - the tests' helpers
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT.parent / "shared" / "seed" / "hipchat-package.md"
@@ -32,39 +30,8 @@ def body_json(request):
     return json.loads(request.get_data() or b"null")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_http(url: str, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            requests.get(url, timeout=1)
-            return
-        except requests.RequestException:
-            time.sleep(0.1)
-    raise RuntimeError(f"{url} did not answer within {timeout}s")
-
-
 def start_gunicorn(app_spec: str, port: int, env: dict[str, str], workers: int = 1, log_path: Path | None = None) -> subprocess.Popen:
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(workers),
-        "--worker-class",
-        "gthread",
-        "--threads",
-        "4",
-        "--access-logfile",
-        "-",
-        app_spec,
-    ]
-    output = open(log_path, "wb") if log_path else subprocess.DEVNULL  # noqa: SIM115 - closed with the process
-    return subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env}, stdout=output, stderr=subprocess.STDOUT)
+    """A server for a test: 4 threads a worker, access log on, output to log_path (else dropped)."""
+    return serving.start_gunicorn(
+        app_spec, port, env, workers=workers, threads=4, extra=("--access-logfile", "-"), log_path=log_path or Path(os.devnull)
+    )

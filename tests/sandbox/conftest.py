@@ -7,8 +7,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,8 +15,9 @@ from typing import Any
 import pytest
 import requests
 
+from common import serving
 from sandbox.app import create_app
-from tests.helpers import ROOT, free_port
+from tests.helpers import free_port
 
 ADMIN_TOKEN = "SandboxAdminT0ken"
 CLIENT_ID = "sandbox-test-client"
@@ -182,33 +181,14 @@ class Server:
 
     def start(self) -> Server:
         port = int(self.url.rsplit(":", 1)[1])
-        command = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(self.workers),
-            "--worker-class",
-            "gthread",
-            "--threads",
-            "8",
-            *self.args,
-            "sandbox.app:create_app()",
-        ]
-        log = open(self.log_path, "ab")  # noqa: SIM115 - closed when the process ends
-        self.process = subprocess.Popen(
-            command, cwd=ROOT, env={**os.environ, **self.env}, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        self.process = serving.start_gunicorn(
+            "sandbox.app:create_app()", port, self.env, workers=self.workers, extra=self.args, log_path=self.log_path, new_session=True
         )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                requests.get(f"{self.url}/v2/capabilities", timeout=1, verify=self.verify)
-                return self
-            except requests.RequestException:
-                time.sleep(0.1)
-        raise RuntimeError(f"the sandbox did not start; see {self.log_path}")
+        try:
+            serving.wait_http(f"{self.url}/v2/capabilities", verify=self.verify, processes=[self.process])
+        except RuntimeError as exc:
+            raise RuntimeError(f"the sandbox did not start ({exc}); see {self.log_path}") from None
+        return self
 
     def kill_hard(self) -> None:
         assert self.process is not None
