@@ -9,6 +9,7 @@ from typing import Any
 from runtime.catalog import Arg, Catalog, Function
 from runtime.envelope import CALLER_ERRORS
 from runtime.examples import example_args, example_value
+from runtime.snippets.render import LANGUAGES
 
 OPENAPI_VERSION = "3.1.0"
 DOCUMENT_VERSION = "1.0.0"
@@ -22,7 +23,7 @@ UPSTREAM_CODES = ("API_ERROR", "RATE_LIMITED", "UPSTREAM_TIMEOUT", "INTERNAL_PAC
 # HTTP status of an error envelope -> what it means for a call.
 ERROR_RESPONSES: dict[str, str] = {
     "400": "Missing, malformed or invalid arguments (REQUIRED_FIELDS, JSON_VALIDATION, INVALID_ARGUMENTS), or HipChat's 400 (API_ERROR).",
-    "404": "No such function (UNKNOWN_FUNCTION), or HipChat found no such resource (API_ERROR).",
+    "404": "No such function (UNKNOWN_FUNCTION) or snippet language (UNKNOWN_LANGUAGE), or HipChat found no such resource (API_ERROR).",
     "413": "The call body is larger than the runtime accepts (REQUEST_TOO_LARGE).",
     "415": "The call was not sent as application/json or multipart/form-data (UNSUPPORTED_MEDIA_TYPE).",
     "429": "HipChat's rate limit or flood control was hit (RATE_LIMITED); reset is when it lifts.",
@@ -125,6 +126,7 @@ def build_document(catalog: Catalog, server_url: str) -> dict[str, Any]:
         f"/api/{package}": {"get": _get_operation("listPackage", f"The {package} package: every function block.", "PackageListing")},
         f"/api/{package}/{{function}}": {"get": _block_operation(catalog)},
         "/openapi.json": {"get": _get_operation("openapi", "This document.", None)},
+        f"/api/{package}/{{function}}/snippet/{{language}}": _snippet_operations(catalog),
     }
     for function in catalog.functions.values():
         _add_component(schemas, _args_component(function), _args_schema(function))
@@ -291,6 +293,40 @@ def _block_operation(catalog: Catalog) -> dict[str, Any]:
     ]
     operation["responses"]["404"] = {"$ref": "#/components/responses/" + _response_name("404")}
     return operation
+
+
+def _snippet_operations(catalog: Catalog) -> dict[str, Any]:
+    """GET (example values) and POST (the caller's args) of a code snippet calling one function, as text/plain."""
+    names = [*catalog.functions, *catalog.aliases]
+    parameters = [
+        {"name": "function", "in": "path", "required": True, "schema": {"type": "string", "enum": names}, "example": names[0]},
+        {"name": "language", "in": "path", "required": True, "schema": {"type": "string", "enum": list(LANGUAGES)}, "example": "python"},
+    ]
+    code = {
+        "200": {
+            "description": "The code; it reads the token from HIPCHAT_TOKEN.",
+            "content": {"text/plain": {"schema": {"type": "string"}}},
+        }
+    }
+    errors = {status: {"$ref": f"#/components/responses/{_response_name(status)}"} for status in ("400", "404")}
+    args_body = {"type": "object", "properties": {"args": {"type": "object", "description": "The function's arguments, as for a call."}}}
+    return {
+        "get": {
+            "operationId": "snippetExample",
+            "summary": "A snippet calling the function with example values.",
+            "tags": [PACKAGE_TAG],
+            "parameters": parameters,
+            "responses": {**code, "404": errors["404"]},
+        },
+        "post": {
+            "operationId": "snippet",
+            "summary": "A snippet calling the function with these arguments (secrets are read from the environment).",
+            "tags": [PACKAGE_TAG],
+            "parameters": parameters,
+            "requestBody": {"required": True, "content": {"application/json": {"schema": args_body}}},
+            "responses": {**code, **errors, "415": {"$ref": "#/components/responses/" + _response_name("415")}},
+        },
+    }
 
 
 def _get_operation(operation_id: str, summary: str, schema_name: str | None) -> dict[str, Any]:

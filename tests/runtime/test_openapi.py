@@ -54,7 +54,7 @@ def test_served_document_is_valid_openapi_3_1(document):
 
 
 def test_every_function_has_one_post_operation_named_after_it(document):
-    operations = {path: item["post"]["operationId"] for path, item in document["paths"].items() if "post" in item}
+    operations = {path: item["post"]["operationId"] for path, item in document["paths"].items() if "post" in item and "{" not in path}
     assert operations == {f"/api/HipChat/{name}": name for name in CATALOG.functions}
     assert all(set(document["paths"][path]) == {"post"} for path in operations)
 
@@ -66,6 +66,14 @@ def test_package_listing_block_and_health_routes_are_documented(document):
     names = block["parameters"][0]["schema"]["enum"]
     assert set(CATALOG.functions) | set(CATALOG.aliases) == set(names)
     assert "404" in block["responses"]
+
+
+def test_snippet_routes_are_documented_with_their_languages(document):
+    snippet = document["paths"]["/api/HipChat/{function}/snippet/{language}"]
+    assert set(snippet) == {"get", "post"}
+    languages = snippet["get"]["parameters"][1]["schema"]["enum"]
+    assert languages == ["curl", "python", "javascript", "node", "php", "ruby", "go", "java", "csharp"]
+    assert "text/plain" in snippet["post"]["responses"]["200"]["content"]
 
 
 def test_operation_tags_and_summaries_come_from_the_catalog(document):
