@@ -150,3 +150,10 @@ def test_an_invalid_item_schema_is_refused_by_name():
     document = broken(lambda d: block_named(d, "addMemberToRoom")["args"][3].update(items={"type": "strung"}))
     with pytest.raises(CatalogError, match=r"addMemberToRoom\.roomRoles\.items"):
         build_catalog(document)
+
+
+def test_a_corrected_argument_says_so_in_its_info():
+    for block in DOCUMENT["blocks"]:
+        for arg in block["args"]:
+            if "correction" in arg:
+                assert arg["info"].endswith("(Corrected from the seed: see correction.)"), (block["name"], arg["name"])
