@@ -60,6 +60,20 @@ def gunicorn_runtime(upstream: HTTPServer, tmp_path: Path) -> Iterator[tuple[str
         process.wait(timeout=10)
 
 
+@pytest.fixture(scope="session")
+def recorded_runtime(make_httpserver, tmp_path_factory) -> Iterator[str]:
+    """One runtime under gunicorn for a whole session, pointed at the session's recording upstream (`upstream` clears it per test)."""
+    port = free_port()
+    log_path = tmp_path_factory.mktemp("recorded-runtime") / "runtime.log"
+    process = start_gunicorn("runtime.app:create_app()", port, {"HIPCHAT_API_URL": make_httpserver.url_for("/v2")}, log_path=log_path)
+    try:
+        wait_http(f"http://127.0.0.1:{port}/healthz")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
 @dataclass
 class Stack:
     """The runtime and the sandbox under gunicorn, the runtime pointed at the sandbox."""

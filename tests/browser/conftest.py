@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import ROOT, free_port, start_gunicorn, wait_http
+from tests.helpers import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = [
@@ -24,20 +24,6 @@ LAUNCH_ARGS = [
 ]
 ARTIFACTS = ROOT / "test-artifacts"
 LOOPBACK = re.compile(r"^(https?|wss?)://(127\.0\.0\.1|localhost|\[::1\])(:\d+)?/")
-
-
-@pytest.fixture(scope="session")
-def web_runtime(make_httpserver, tmp_path_factory) -> Iterator[str]:
-    """One runtime under gunicorn for the browser tests, pointed at the recording upstream (`upstream` clears it per test)."""
-    port = free_port()
-    log_path = tmp_path_factory.mktemp("web-runtime") / "runtime.log"
-    process = start_gunicorn("runtime.app:create_app()", port, {"HIPCHAT_API_URL": make_httpserver.url_for("/v2")}, log_path=log_path)
-    try:
-        wait_http(f"http://127.0.0.1:{port}/healthz")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 @pytest.fixture(scope="session")

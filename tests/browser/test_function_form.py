@@ -12,8 +12,8 @@ from tests.helpers import TOKEN, sent
 ROOMS = '{"items": [], "startIndex": 0, "maxResults": 100, "links": {"self": "x"}}'
 
 
-def test_booleans_and_numbers_are_sent_only_when_set(page, shot, web_runtime, upstream):
-    base_url = web_runtime
+def test_booleans_and_numbers_are_sent_only_when_set(page, shot, recorded_runtime, upstream):
+    base_url = recorded_runtime
     upstream.expect_request("/v2/room", method="GET").respond_with_data(ROOMS, content_type="application/json")
     page.goto(f"{base_url}/functions/getAllRooms")
     page.fill("#arg-authToken", TOKEN)
@@ -36,8 +36,8 @@ def test_booleans_and_numbers_are_sent_only_when_set(page, shot, web_runtime, up
     assert second.args.to_dict() == {"include-private": "true"}
 
 
-def test_file_picker_uploads_the_chosen_file(page, shot, web_runtime, upstream, tmp_path):
-    base_url = web_runtime
+def test_file_picker_uploads_the_chosen_file(page, shot, recorded_runtime, upstream, tmp_path):
+    base_url = recorded_runtime
     upstream.expect_request("/v2/room/Ops Room/share/file", method="POST").respond_with_response(Response(status=204))
     chosen = tmp_path / "report.txt"
     chosen.write_bytes(b"nightly report: all green\n")
@@ -57,8 +57,8 @@ def test_file_picker_uploads_the_chosen_file(page, shot, web_runtime, upstream, 
     expect(page.locator("#snippet code")).to_contain_text("report.txt")  # the snippet uploads the local file of that name
 
 
-def test_invalid_json_reaches_the_runtime_and_comes_back_as_an_error(page, shot, web_runtime, upstream):
-    base_url = web_runtime
+def test_invalid_json_reaches_the_runtime_and_comes_back_as_an_error(page, shot, recorded_runtime, upstream):
+    base_url = recorded_runtime
     page.goto(f"{base_url}/functions/sendRoomNotification")
     page.fill("#arg-authToken", TOKEN)
     page.fill("#arg-roomIdOrName", "Ops Room")
@@ -74,8 +74,8 @@ def test_invalid_json_reaches_the_runtime_and_comes_back_as_an_error(page, shot,
     assert sent(upstream) == []
 
 
-def test_token_is_kept_in_session_storage_only_when_asked(page, web_runtime):
-    base_url = web_runtime
+def test_token_is_kept_in_session_storage_only_when_asked(page, recorded_runtime):
+    base_url = recorded_runtime
     key = "hipchat-package.secret.authToken"
     page.goto(f"{base_url}/functions/getRoom")
     page.fill("#arg-authToken", TOKEN)

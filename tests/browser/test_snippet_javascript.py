@@ -16,16 +16,16 @@ ROOM = {"id": 7, "name": "Ops Room"}
 
 
 @pytest.fixture
-def tab(page, web_runtime):
+def tab(page, recorded_runtime):
     """A page of the runtime's origin (so fetch needs no CORS), with the token as a global variable."""
-    page.goto(f"{web_runtime}/healthz")
+    page.goto(f"{recorded_runtime}/healthz")
     page.evaluate("token => { globalThis.HIPCHAT_TOKEN = token; }", TOKEN)
     return page
 
 
 @pytest.fixture
-def runtime_url(web_runtime) -> str:
-    return web_runtime
+def runtime_url(recorded_runtime) -> str:
+    return recorded_runtime
 
 
 def run_in_page(page, runtime_url: str, function: str, args: dict, last: str = "log") -> list[tuple[str, str]]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from email.parser import BytesParser
 from email.policy import HTTP
 from pathlib import Path
@@ -19,7 +18,7 @@ from runtime.catalog import load_catalog
 from runtime.config import Settings
 from runtime.openapi import request_example
 from runtime.snippets.render import LANGUAGES
-from tests.helpers import TOKEN, body_json, free_port, raw_path, sent, start_gunicorn, wait_http
+from tests.helpers import TOKEN, body_json, free_port, raw_path, sent
 from tests.snippets.toolchains import run_snippet, snippet_env
 
 TYPED_TOKEN = "typed-in-token-the-snippet-must-not-use"
@@ -33,18 +32,9 @@ CATALOG = load_catalog(Settings().catalog_file)
 pytestmark = pytest.mark.parametrize("language", list(LANGUAGES))
 
 
-@pytest.fixture(scope="module")
-def runtime_url(make_httpserver, tmp_path_factory) -> Iterator[str]:
-    """One runtime under gunicorn for this module, pointed at the recording upstream (`upstream` clears it per test)."""
-    port = free_port()
-    log_path = tmp_path_factory.mktemp("snippet-runtime") / "runtime.log"
-    process = start_gunicorn("runtime.app:create_app()", port, {"HIPCHAT_API_URL": make_httpserver.url_for("/v2")}, log_path=log_path)
-    try:
-        wait_http(f"http://127.0.0.1:{port}/healthz")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+@pytest.fixture
+def runtime_url(recorded_runtime) -> str:
+    return recorded_runtime
 
 
 def export(runtime_url: str, function: str, language: str, args: dict) -> tuple[str, str]:
