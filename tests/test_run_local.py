@@ -27,11 +27,11 @@ def read_until(process: subprocess.Popen, marker: str, timeout: float = 120) -> 
     raise AssertionError(f"{marker!r} not printed; output:\n{''.join(seen)}")
 
 
-def test_run_starts_runtime_on_sandbox_with_demo_data_and_stops_on_ctrl_c(tmp_path):
-    runtime_port, sandbox_port = free_port(), free_port()
-    env = {**os.environ, "RUNTIME_PORT": str(runtime_port), "SANDBOX_PORT": str(sandbox_port), "RUN_VAR_DIR": str(tmp_path)}
+def start_run(var_dir, runtime_port: int, sandbox_port: int) -> subprocess.Popen:
+    """The run script as `make run` starts it, in its own session so that a Ctrl-C can be sent to all of it."""
+    env = {**os.environ, "RUNTIME_PORT": str(runtime_port), "SANDBOX_PORT": str(sandbox_port), "RUN_VAR_DIR": str(var_dir)}
     env.pop("SANDBOX_ADMIN_TOKEN", None)
-    process = subprocess.Popen(
+    return subprocess.Popen(
         [sys.executable, "scripts/run_local.py"],
         cwd=ROOT,
         env=env,
@@ -40,6 +40,11 @@ def test_run_starts_runtime_on_sandbox_with_demo_data_and_stops_on_ctrl_c(tmp_pa
         text=True,
         start_new_session=True,
     )
+
+
+def test_run_starts_runtime_on_sandbox_with_demo_data_and_stops_on_ctrl_c(tmp_path):
+    runtime_port, sandbox_port = free_port(), free_port()
+    process = start_run(tmp_path, runtime_port, sandbox_port)
     try:
         output = read_until(process, "Ctrl-C stops both servers.")
         token = re.search(r"Demo token \(group admin, every scope\):\s+(\S+)", output).group(1)
@@ -64,17 +69,7 @@ def test_run_starts_runtime_on_sandbox_with_demo_data_and_stops_on_ctrl_c(tmp_pa
 
 def test_a_second_run_keeps_the_token_and_the_data(tmp_path):
     (tmp_path / "demo-token").write_text("KeptT0ken")
-    env = {**os.environ, "RUNTIME_PORT": str(free_port()), "SANDBOX_PORT": str(free_port()), "RUN_VAR_DIR": str(tmp_path)}
-    env.pop("SANDBOX_ADMIN_TOKEN", None)
-    process = subprocess.Popen(
-        [sys.executable, "scripts/run_local.py"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+    process = start_run(tmp_path, free_port(), free_port())
     try:
         assert "KeptT0ken" in read_until(process, "Ctrl-C stops both servers.")
     finally:
