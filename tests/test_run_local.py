@@ -67,11 +67,25 @@ def test_run_starts_runtime_on_sandbox_with_demo_data_and_stops_on_ctrl_c(tmp_pa
             pass
 
 
+def call(runtime_port: int, function: str, **args) -> dict:
+    response = requests.post(
+        f"http://127.0.0.1:{runtime_port}/api/HipChat/{function}", json={"args": {"authToken": "KeptT0ken", **args}}, timeout=10
+    )
+    return response.json()
+
+
 def test_a_second_run_keeps_the_token_and_the_data(tmp_path):
     (tmp_path / "demo-token").write_text("KeptT0ken")
-    process = start_run(tmp_path, free_port(), free_port())
-    try:
-        assert "KeptT0ken" in read_until(process, "Ctrl-C stops both servers.")
-    finally:
-        os.killpg(process.pid, signal.SIGINT)
-        process.wait(timeout=60)
+    for run, text in enumerate(["first run", None]):
+        runtime_port = free_port()
+        process = start_run(tmp_path, runtime_port, free_port())
+        try:
+            assert "KeptT0ken" in read_until(process, "Ctrl-C stops both servers.")
+            if text:
+                assert call(runtime_port, "sendMessageToRoom", roomIdOrName="General", message=text)["callback"] == "success"
+            else:
+                history = call(runtime_port, "getRecentRoomHistory", roomIdOrName="General")["contextWrites"]["to"]["items"]
+                assert "first run" in [item["message"] for item in history], f"run {run}: the first run's message is gone"
+        finally:
+            os.killpg(process.pid, signal.SIGINT)
+            process.wait(timeout=60)
