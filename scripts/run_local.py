@@ -49,12 +49,14 @@ def main() -> None:
         "SANDBOX_OAUTH_CLIENT_ID": client_id,
         "SANDBOX_OAUTH_CLIENT_SECRET": client_secret,
     }
-    quiet = ("--log-level", "warning")
-    processes = [start_gunicorn("sandbox.app:create_app()", sandbox_port, sandbox_env, host=host, extra=quiet)]
+    # Each server in a process group of its own: a Ctrl-C reaches this script alone, which passes on exactly one signal
+    # (a gunicorn worker that gets a second one while it is exiting can hang until the graceful timeout).
+    server_options = {"host": host, "extra": ("--log-level", "warning"), "new_session": True}
+    processes = [start_gunicorn("sandbox.app:create_app()", sandbox_port, sandbox_env, **server_options)]
     try:
         wait_http(f"{sandbox_url}/v2/capabilities", processes=processes)
         runtime_env = {"HIPCHAT_API_URL": f"{sandbox_url}/v2", "RUNTIME_PUBLIC_URL": os.environ.get("RUNTIME_PUBLIC_URL", runtime_url)}
-        processes.append(start_gunicorn("runtime.app:create_app()", runtime_port, runtime_env, host=host, extra=quiet))
+        processes.append(start_gunicorn("runtime.app:create_app()", runtime_port, runtime_env, **server_options))
         wait_http(f"{runtime_url}/healthz", processes=processes)
         print(
             f"""
