@@ -103,8 +103,8 @@ def body_value(value: Any) -> Any:
     return value
 
 
-def set_path(document: dict[str, Any], path: str | tuple[str, ...], value: Any) -> None:
-    parts = path.split(".") if isinstance(path, str) else path
+def set_path(document: dict[str, Any], dotted: str, value: Any) -> None:
+    parts = dotted.split(".")
     node = document
     for part in parts[:-1]:
         node = node.setdefault(part, {})
