@@ -80,30 +80,53 @@ def read_page(conn: sqlite3.Connection, scope: Scope, opts: Options) -> tuple[li
     return render(conn, shown, opts.zone), has_more
 
 
-def read_latest(
-    conn: sqlite3.Connection, scope: Scope, size: int, not_before: str | None, zone: tzinfo, include_deleted: bool
-) -> list[dict]:
-    """The newest `size` messages, oldest first, none older than the message not_before."""
+@dataclass(frozen=True)
+class ReadOptions:
+    """The query of GET …/history/latest (and, but for size and not_before, of GET …/history/<id>)."""
+
+    size: int
+    not_before: str | None
+    zone: tzinfo
+    include_deleted: bool
+
+
+def latest_options() -> ReadOptions:
+    """Read before the room or user is looked up, so that a bad parameter is a 400 whatever the path names."""
+    size = params.integer("max-results", RECENT, 0, 1000)
+    zone = params.timezone()
+    return ReadOptions(size, request.args.get("not-before"), zone, params.boolean("include_deleted", False))
+
+
+def message_options() -> ReadOptions:
+    zone = params.timezone()
+    return ReadOptions(1, None, zone, params.boolean("include_deleted", False))
+
+
+def read_latest(conn: sqlite3.Connection, scope: Scope, opts: ReadOptions) -> dict[str, Any]:
+    """The newest messages, oldest first, none older than the message not_before, in HipChat's envelope (no startIndex)."""
     where, args = [f"{scope.column} = ?"], [scope.value]
-    if not_before:
-        anchor = conn.execute(f"SELECT ts, seq FROM messages WHERE id = ? AND {scope.column} = ?", (not_before, scope.value)).fetchone()
+    if opts.not_before:
+        anchor = conn.execute(
+            f"SELECT ts, seq FROM messages WHERE id = ? AND {scope.column} = ?", (opts.not_before, scope.value)
+        ).fetchone()
         if anchor is None:
-            raise bad_request(f"Message {not_before} not found", "not-before", "exists", not_before)
+            raise bad_request(f"Message {opts.not_before} not found", "not-before", "exists", opts.not_before)
         where.append("(ts, seq) >= (?, ?)")
         args += [anchor["ts"], anchor["seq"]]
-    if not include_deleted:
+    if not opts.include_deleted:
         where.append("deleted = 0")
     sql = f"SELECT * FROM messages WHERE {' AND '.join(where)} ORDER BY ts DESC, seq DESC LIMIT ?"
-    rows = conn.execute(sql, (*args, size)).fetchall()
+    rows = conn.execute(sql, (*args, opts.size)).fetchall()
     rows.reverse()
-    return render(conn, rows, zone)
+    return {"items": render(conn, rows, opts.zone), "maxResults": opts.size, "links": {"self": paging.self_url()}}
 
 
-def read_one(conn: sqlite3.Connection, scope: Scope, message_id: str, zone: tzinfo, include_deleted: bool) -> dict[str, Any]:
+def read_one(conn: sqlite3.Connection, scope: Scope, message_id: str, opts: ReadOptions) -> dict[str, Any]:
+    """One message, wrapped as HipChat wraps it: {"message": {...}}."""
     row = conn.execute(f"SELECT * FROM messages WHERE id = ? AND {scope.column} = ?", (message_id, scope.value)).fetchone()
-    if row is None or (row["deleted"] and not include_deleted):
+    if row is None or (row["deleted"] and not opts.include_deleted):
         raise not_found(f"Message {message_id} not found")
-    return render(conn, [row], zone)[0]
+    return {"message": render(conn, [row], opts.zone)[0]}
 
 
 def render(conn: sqlite3.Connection, rows: list[sqlite3.Row], zone: tzinfo = clock.UTC) -> list[dict[str, Any]]:

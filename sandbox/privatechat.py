@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response
 
-from sandbox import flood, history, paging, params, resolve, validation
+from sandbox import flood, history, paging, resolve, validation
 from sandbox.auth import Principal
 from sandbox.context import db, principal
 from sandbox.errors import bad_request, forbidden
@@ -86,23 +86,17 @@ def history_page(user: str) -> Response:
 
 @bp.get("/v2/user/<seg:user>/history/latest")
 def latest(user: str) -> Response:
-    size = params.integer("max-results", history.RECENT, 0, 1000)
-    zone = params.timezone()
-    include_deleted = params.boolean("include_deleted", False)
+    opts = history.latest_options()
     caller = principal()
     with db().read() as conn:
         other = partner(conn, user, caller)
-        scope = Scope("chat", chat_key(caller.user_id, other["id"]))
-        items = history.read_latest(conn, scope, size, request.args.get("not-before"), zone, include_deleted)
-    return json_response({"items": items, "maxResults": size, "links": {"self": paging.self_url()}})
+        return json_response(history.read_latest(conn, Scope("chat", chat_key(caller.user_id, other["id"])), opts))
 
 
 @bp.get("/v2/user/<seg:user>/history/<seg:message_id>")
 def message(user: str, message_id: str) -> Response:
-    zone = params.timezone()
-    include_deleted = params.boolean("include_deleted", False)
+    opts = history.message_options()
     caller = principal()
     with db().read() as conn:
         other = partner(conn, user, caller)
-        item = history.read_one(conn, Scope("chat", chat_key(caller.user_id, other["id"])), message_id, zone, include_deleted)
-    return json_response({"message": item})
+        return json_response(history.read_one(conn, Scope("chat", chat_key(caller.user_id, other["id"])), message_id, opts))

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import sqlite3
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response
 
-from sandbox import clock, events, flood, history, paging, params, resolve, validation
+from sandbox import clock, events, flood, history, paging, resolve, validation
 from sandbox.auth import Principal
 from sandbox.context import db, principal
 from sandbox.errors import bad_request
@@ -117,20 +117,15 @@ def history_page(room: str) -> Response:
 
 @bp.get("/v2/room/<seg:room>/history/latest")
 def latest(room: str) -> Response:
-    size = params.integer("max-results", history.RECENT, 0, 1000)
-    zone = params.timezone()
-    include_deleted = params.boolean("include_deleted", False)
+    opts = history.latest_options()
     with db().read() as conn:
         row = resolve.room(conn, room, principal())
-        items = history.read_latest(conn, Scope("room_id", row["id"]), size, request.args.get("not-before"), zone, include_deleted)
-    return json_response({"items": items, "maxResults": size, "links": {"self": paging.self_url()}})
+        return json_response(history.read_latest(conn, Scope("room_id", row["id"]), opts))
 
 
 @bp.get("/v2/room/<seg:room>/history/<seg:message_id>")
 def message(room: str, message_id: str) -> Response:
-    zone = params.timezone()
-    include_deleted = params.boolean("include_deleted", False)
+    opts = history.message_options()
     with db().read() as conn:
         row = resolve.room(conn, room, principal())
-        item = history.read_one(conn, Scope("room_id", row["id"]), message_id, zone, include_deleted)
-    return json_response({"message": item})
+        return json_response(history.read_one(conn, Scope("room_id", row["id"]), message_id, opts))
