@@ -7,31 +7,18 @@ from typing import Any
 
 from flask import Flask
 
-from sandbox import (
-    addon,
-    admin,
-    bootstrap,
-    capabilities,
-    emoticons,
-    errors,
-    extensions,
-    gate,
-    groups,
-    media,
-    members,
-    oauth,
-    privatechat,
-    roomchat,
-    rooms,
-    users,
-)
+from sandbox.admin import bootstrap
+from sandbox.admin import routes as admin
+from sandbox.admin.viewer.routes import make_viewer_blueprint
+from sandbox.api import addon, capabilities, emoticons, extensions, groups, media, members, oauth, privatechat, roomchat, rooms, users
 from sandbox.config import SandboxSettings
-from sandbox.context import Sandbox
-from sandbox.db import Database
-from sandbox.journal import JournalWriter
-from sandbox.routing import RawPathMiddleware, SegmentConverter
-from sandbox.viewer.routes import make_viewer_blueprint
-from sandbox.webhooks import Deliveries
+from sandbox.delivery.webhooks import Deliveries
+from sandbox.http import errors
+from sandbox.http.context import Sandbox
+from sandbox.http.routing import RawPathMiddleware, SegmentConverter
+from sandbox.security import gate
+from sandbox.store.db import Database
+from sandbox.store.journal import JournalWriter
 
 BLUEPRINTS = (capabilities, oauth, emoticons, groups, addon, extensions, users, media, privatechat, rooms, members, roomchat, admin)
 

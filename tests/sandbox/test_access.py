@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sandbox.access import ALL_SCOPES, ENDPOINTS
+from sandbox.security.access import ALL_SCOPES, ENDPOINTS
 
 
 def test_every_v2_route_has_an_access_rule_and_every_rule_a_route(sandbox_app):

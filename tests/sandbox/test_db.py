@@ -8,11 +8,11 @@ import uuid
 
 import pytest
 
-from sandbox import clock
-from sandbox.db import Database
-from sandbox.history import Options, Scope, page_query
-from sandbox.migrations import MIGRATIONS
-from sandbox.paging import Page
+from sandbox.http.paging import Page
+from sandbox.model.history import Options, Scope, page_query
+from sandbox.store import clock
+from sandbox.store.db import Database
+from sandbox.store.migrations import MIGRATIONS
 
 
 def test_migrations_bring_the_schema_to_the_latest_version_once(tmp_path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sandbox.viewer.sanitize import clean_html
+from sandbox.admin.viewer.sanitize import clean_html
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sandbox.viewer.shape import viewer_message
+from sandbox.admin.viewer.shape import viewer_message
 
 
 def test_html_notification_gets_a_sanitized_copy():

@@ -1,0 +1,312 @@
+"""/_sandbox/: reset, seed and the journal for tests and scripts; JSON under /_sandbox/api/ for bots' authors and the room viewer.
+
+No token is needed here: the sandbox is a local tool. GET /_sandbox/ itself is left for the HTML viewer.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+import uuid
+from typing import Any
+
+from flask import Blueprint, Response, request
+
+from sandbox.admin import bootstrap
+from sandbox.api import members
+from sandbox.http import links, params
+from sandbox.http.context import db, sandbox, settings
+from sandbox.http.errors import bad_request, not_found
+from sandbox.http.representations import client_summary, room_summary, user_summary
+from sandbox.http.responses import json_response
+from sandbox.model import history
+from sandbox.security.access import ALL_SCOPES
+from sandbox.security.auth import Principal
+from sandbox.store import clock, journal
+
+bp = Blueprint("admin", __name__, url_prefix="/_sandbox")
+
+FILL_MAX = 2_000_000
+FILL_BATCH = 10_000
+MAX_ID = 2**62
+
+
+def body() -> dict[str, Any]:
+    data = request.get_json(silent=True)
+    return data if isinstance(data, dict) else {}
+
+
+def credentials_json(credentials: bootstrap.Credentials) -> dict[str, Any]:
+    return {
+        "admin_token": credentials.admin_token,
+        "admin_user_id": credentials.admin_id,
+        "demo": credentials.demo or None,
+        "group_id": credentials.group_id,
+        "oauth_client_id": credentials.client_id,
+        "oauth_client_secret": credentials.client_secret,
+    }
+
+
+@bp.post("/reset")
+def reset() -> Response:
+    """Everything back to a fresh sandbox: admin token and add-on as configured; demo data only with {"demo": true}."""
+    sandbox().services["journal"].discard()
+    bootstrap.wipe(db())
+    credentials = bootstrap.bootstrap(db(), settings(), with_demo=bool(body().get("demo", request.args.get("demo") == "true")))
+    return json_response(credentials_json(credentials))
+
+
+@bp.post("/seed")
+def seed() -> Response:
+    """Add the demo data (once)."""
+    credentials = bootstrap.bootstrap(db(), settings(), with_demo=True)
+    return json_response(credentials_json(credentials))
+
+
+@bp.get("/journal")
+def read_journal() -> Response:
+    since = params.integer("since", 0, 0, MAX_ID)
+    limit = params.integer("limit", 500, 1, 5000)
+    sandbox().services["journal"].flush()
+    items = journal.entries(db(), since, limit)
+    return json_response({"items": items, "last_id": items[-1]["id"] if items else since})
+
+
+def admin_caller(conn: sqlite3.Connection) -> Principal:
+    group = conn.execute("SELECT id, owner_id FROM groups ORDER BY id LIMIT 1").fetchone()
+    if group is None:
+        raise not_found("The sandbox has no group; POST /_sandbox/reset")
+    return Principal("personal", "", group["id"], frozenset(ALL_SCOPES), user_id=group["owner_id"])
+
+
+@bp.get("/api/rooms")
+def rooms() -> Response:
+    with db().read() as conn:
+        rows = conn.execute("SELECT * FROM rooms ORDER BY id").fetchall()
+    return json_response(
+        {
+            "items": [
+                {
+                    **room_summary(row),
+                    "topic": row["topic"],
+                    "messages_sent": row["messages_sent"],
+                    "last_active": clock.iso(row["last_active"]) if row["last_active"] else None,
+                    "history": f"{links.base()}/_sandbox/api/rooms/{row['id']}/history",
+                }
+                for row in rows
+            ]
+        }
+    )
+
+
+def messages_page(conn: sqlite3.Connection, column: str, value: Any) -> dict[str, Any]:
+    """Newest first, `before` a seq for the next page; each item is HipChat's message item plus its seq."""
+    limit = params.integer("limit", 100, 1, 1000)
+    before = params.integer("before", 0, 0, MAX_ID)
+    sql = f"SELECT * FROM messages WHERE {column} = ?" + (" AND seq < ?" if before else "") + " ORDER BY seq DESC LIMIT ?"
+    args = (value, before, limit) if before else (value, limit)
+    rows = conn.execute(sql, args).fetchall()
+    items = history.render(conn, rows)
+    for item, row in zip(items, rows, strict=True):
+        item["seq"] = row["seq"]
+    return {"items": items, "next_before": rows[-1]["seq"] if len(rows) == limit else None}
+
+
+@bp.get("/api/rooms/<int:room_id>/history")
+def room_history(room_id: int) -> Response:
+    with db().read() as conn:
+        room = conn.execute("SELECT * FROM rooms WHERE id = ?", (room_id,)).fetchone()
+        if room is None:
+            raise not_found(f"Room {room_id} not found")
+        page = messages_page(conn, "room_id", room_id)
+    return json_response({"room": {**room_summary(room), "topic": room["topic"]}, **page})
+
+
+@bp.get("/api/chats")
+def chats() -> Response:
+    with db().read() as conn:
+        rows = conn.execute(
+            "SELECT chat, count(*) AS n, max(ts) AS last FROM messages WHERE chat IS NOT NULL GROUP BY chat ORDER BY last DESC"
+        ).fetchall()
+    return json_response({"items": [{"chat": r["chat"], "messages": r["n"], "last_active": clock.iso(r["last"])} for r in rows]})
+
+
+@bp.get("/api/chats/<chat>/history")
+def chat_history(chat: str) -> Response:
+    with db().read() as conn:
+        return json_response(messages_page(conn, "chat", chat))
+
+
+@bp.get("/api/users")
+def users() -> Response:
+    with db().read() as conn:
+        rows = conn.execute("SELECT * FROM users ORDER BY id").fetchall()
+    return json_response(
+        {
+            "items": [
+                {
+                    **user_summary(r),
+                    "email": r["email"],
+                    "is_deleted": bool(r["is_deleted"]),
+                    "is_guest": bool(r["is_guest"]),
+                    "is_online": bool(r["is_online"]),
+                }
+                for r in rows
+            ]
+        }
+    )
+
+
+@bp.route("/api/rooms/<int:room_id>/participants/<int:user_id>", methods=["PUT", "DELETE"])
+def participant(room_id: int, user_id: int) -> Response:
+    """A user enters (PUT) or leaves (DELETE) a room, raising room_enter / room_exit."""
+    with db().write() as conn:
+        room = conn.execute("SELECT * FROM rooms WHERE id = ?", (room_id,)).fetchone()
+        user = conn.execute("SELECT * FROM users WHERE id = ? AND is_deleted = 0", (user_id,)).fetchone()
+        if room is None or user is None:
+            raise not_found("Room or user not found")
+        changed = (
+            members.enter(conn, room["group_id"], room, user)
+            if request.method == "PUT"
+            else members.leave(conn, room["group_id"], room, user)
+        )
+    sandbox().services["deliveries"].wake()
+    return json_response({"changed": changed})
+
+
+@bp.post("/api/rooms/<int:room_id>/fill")
+def fill(room_id: int) -> Response:
+    """Bulk history for load tests and benchmarks: {"count": n} messages from the room's owner, oldest first, ending now."""
+    count = body().get("count", 0)
+    if not isinstance(count, int) or not 0 < count <= FILL_MAX:
+        raise bad_request(f"count must be 1 - {FILL_MAX}", "count", "range", count)
+    with db().write() as conn:
+        room = conn.execute("SELECT * FROM rooms WHERE id = ?", (room_id,)).fetchone()
+        if room is None:
+            raise not_found(f"Room {room_id} not found")
+        sender = room["owner_id"]
+        end = clock.now_us()
+        for first in range(0, count, FILL_BATCH):
+            batch = range(first, min(first + FILL_BATCH, count))
+            conn.executemany(
+                "INSERT INTO messages (id, room_id, ts, type, sender_id, message) VALUES (?, ?, ?, 'message', ?, ?)",
+                ((str(uuid.uuid4()), room_id, end - (count - i) * 1000, sender, f"fill message {i}") for i in batch),
+            )
+        conn.execute("UPDATE rooms SET messages_sent = messages_sent + ?, last_active = ? WHERE id = ?", (count, end, room_id))
+    return json_response({"room_id": room_id, "added": count})
+
+
+@bp.get("/api/deliveries")
+def deliveries() -> Response:
+    limit = params.integer("limit", 100, 1, 1000)
+    state = request.args.get("state")
+    with db().read() as conn:
+        sql = "SELECT * FROM deliveries" + (" WHERE state = ?" if state else "") + " ORDER BY id DESC LIMIT ?"
+        rows = conn.execute(sql, (state, limit) if state else (limit,)).fetchall()
+        ids = [row["id"] for row in rows]
+        attempts: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
+        if ids:
+            marks = ",".join("?" * len(ids))
+            for a in conn.execute(f"SELECT * FROM delivery_attempts WHERE delivery_id IN ({marks}) ORDER BY id", ids):
+                attempts[a["delivery_id"]].append(
+                    {
+                        "attempt": a["attempt"],
+                        "date": clock.iso(a["started"]),
+                        "duration_ms": round(a["duration_ms"], 2),
+                        "status": a["status"],
+                        "error": a["error"],
+                        "response": a["response"],
+                        "signed": bool(a["signed"]),
+                    }
+                )
+    items = [
+        {
+            "id": row["id"],
+            "webhook_id": row["webhook_id"],
+            "webhook_key": row["webhook_key"],
+            "event": row["event"],
+            "room_id": row["room_id"],
+            "url": row["url"],
+            "authentication": row["authentication"],
+            "state": row["state"],
+            "attempts": attempts[row["id"]],
+            "outcome": row["outcome"],
+            "payload": json.loads(row["payload"]),
+            "created": clock.iso(row["created"]),
+        }
+        for row in rows
+    ]
+    return json_response({"items": items})
+
+
+@bp.get("/api/addons")
+def addons() -> Response:
+    with db().read() as conn:
+        rows = conn.execute("SELECT * FROM oauth_clients ORDER BY created").fetchall()
+    return json_response({"items": [addon_json(row) for row in rows]})
+
+
+def addon_json(row: sqlite3.Row) -> dict[str, Any]:
+    installable = None
+    if row["installable_token"] and not row["installable_read"]:
+        installable = links.api("addon", row["addon_key"], "installable", row["installable_token"])
+    return {**client_summary(row), "addon_key": row["addon_key"], "oauth_secret": row["secret"], "installable_url": installable}
+
+
+@bp.post("/api/addons")
+def install_addon() -> Response:
+    """Install an add-on (group-wide, or in {"room_id"}): a new OAuth client and its one-time installable URL."""
+    data = body()
+    key = str(data.get("key") or "addon")
+    scopes = data.get("scopes") or list(ALL_SCOPES)
+    if not isinstance(scopes, list) or any(s not in ALL_SCOPES for s in scopes):
+        raise bad_request("scopes must be a list of HipChat scopes", "scopes", "enum", None)
+    with db().write() as conn:
+        caller = admin_caller(conn)
+        room_id = data.get("room_id")
+        if room_id is not None and (not isinstance(room_id, int) or not 0 < room_id < MAX_ID):
+            raise bad_request("room_id must be a room's id", "room_id", "type", None)
+        if room_id is not None and conn.execute("SELECT 1 FROM rooms WHERE id = ?", (room_id,)).fetchone() is None:
+            raise not_found(f"Room {room_id} not found")
+        client_id = str(uuid.uuid4())
+        conn.execute(
+            "INSERT INTO oauth_clients (id, secret, name, addon_key, group_id, room_id, scopes, capabilities_url, installable_token,"
+            " created)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                client_id,
+                secrets.token_urlsafe(30),
+                str(data.get("name") or key),
+                key,
+                caller.group_id,
+                room_id,
+                " ".join(scopes),
+                data.get("capabilities_url"),
+                secrets.token_urlsafe(24),
+                clock.now_us(),
+            ),
+        )
+        row = conn.execute("SELECT * FROM oauth_clients WHERE id = ?", (client_id,)).fetchone()
+    return json_response(addon_json(row), 201)
+
+
+@bp.get("/api/ui")
+def ui_updates() -> Response:
+    with db().read() as conn:
+        rows = conn.execute("SELECT * FROM ui_updates ORDER BY id DESC LIMIT 200").fetchall()
+    return json_response(
+        {
+            "items": [
+                {
+                    "id": r["id"],
+                    "room_id": r["room_id"],
+                    "user_id": r["user_id"],
+                    "client_id": r["client_id"],
+                    "glance": json.loads(r["glance"]),
+                    "date": clock.iso(r["created"]),
+                }
+                for r in rows
+            ]
+        }
+    )

@@ -1,0 +1,250 @@
+"""OAuth: POST /v2/oauth/token (every HipChat grant), sessions (view, delete), and the authorize page for the code grant.
+
+Grant rules (research §5): client credentials as HTTP Basic are required for client_credentials, authorization_code
+and room_notification, and for refresh_token when the refresh token was issued to a client; password and personal
+take the user's username (email or @mention) and password, Basic optional. Refresh tokens rotate on use.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import sqlite3
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, request
+
+from sandbox.api.users import check_password
+from sandbox.http.context import db, principal, settings
+from sandbox.http.errors import HipChatError, bad_request, missing_field, not_found
+from sandbox.http.representations import client_summary, group_summary, user_summary
+from sandbox.http.responses import json_response, no_content, redirect
+from sandbox.model import resolve
+from sandbox.security import auth
+from sandbox.security.access import ALL_SCOPES
+from sandbox.security.auth import Principal, hash_token
+from sandbox.store import clock
+
+bp = Blueprint("oauth", __name__)
+
+GRANTS = ("authorization_code", "refresh_token", "password", "client_credentials", "personal", "room_notification")
+CODE_LIFETIME_US = 10 * 60 * 1_000_000
+PERSONAL_TTL = 365 * 24 * 3600
+ADMIN_ONLY_SCOPES = ("admin_group", "import_data")
+
+
+def invalid_client() -> HipChatError:
+    return HipChatError(401, "Invalid OAuth client credentials", headers={"WWW-Authenticate": 'Basic realm="HipChat"'})
+
+
+def basic_client(conn: sqlite3.Connection, required: bool) -> sqlite3.Row | None:
+    credentials = request.authorization
+    if credentials is None or credentials.type != "basic":
+        if required:
+            raise invalid_client()
+        return None
+    client = conn.execute("SELECT * FROM oauth_clients WHERE id = ?", (credentials.username or "",)).fetchone()
+    given = (credentials.password or "").encode("utf-8", "surrogatepass")  # compare_digest takes ASCII str or bytes
+    if client is None or not hmac.compare_digest(client["secret"].encode("utf-8"), given):
+        raise invalid_client()
+    return client
+
+
+def granted(requested: str | None, allowed: list[str] | tuple[str, ...]) -> list[str]:
+    if not requested or not requested.strip():
+        return list(allowed)
+    scopes = requested.replace(",", " ").split()
+    for scope in scopes:
+        if scope not in allowed:
+            raise bad_request(f"Invalid scope: {scope}", "scope", "scope", requested)
+    return scopes
+
+
+def user_scopes(user: sqlite3.Row, client: sqlite3.Row | None) -> list[str]:
+    allowed = [s for s in ALL_SCOPES if user["is_group_admin"] or s not in ADMIN_ONLY_SCOPES]
+    if client is not None:
+        allowed = [s for s in allowed if s in client["scopes"].split()]
+    return allowed
+
+
+def form(name: str, required: bool = False) -> str | None:
+    value = request.form.get(name)
+    if required and not value:
+        raise missing_field(name)
+    return value or None
+
+
+def login(conn: sqlite3.Connection, group_id: int | None) -> sqlite3.Row:
+    username, password = form("username", True), form("password", True)
+    name = username.lstrip("@")
+    column = "email" if "@" in name else "mention_name"
+    sql = f"SELECT * FROM users WHERE {column} = ? COLLATE NOCASE AND is_deleted = 0" + (" AND group_id = ?" if group_id else "")
+    user = conn.execute(sql, (name, group_id) if group_id else (name,)).fetchone()
+    if user is None or not check_password(user["password_hash"], password):
+        raise HipChatError(401, "Invalid username or password")
+    return user
+
+
+def refresh_for(conn: sqlite3.Connection, user_id: int, client_id: str | None, group_id: int, scopes: list[str]) -> str:
+    token = auth.new_token()
+    conn.execute(
+        "INSERT INTO refresh_tokens (hash, user_id, client_id, group_id, scopes, created) VALUES (?, ?, ?, ?, ?, ?)",
+        (hash_token(token), user_id, client_id, group_id, " ".join(scopes), clock.now_us()),
+    )
+    return token
+
+
+def answer(conn: sqlite3.Connection, token: str, ttl: int, group_id: int, scopes: list[str], refresh: str | None) -> Response:
+    group = conn.execute("SELECT name FROM groups WHERE id = ?", (group_id,)).fetchone()
+    body: dict[str, Any] = {
+        "access_token": token,
+        "expires_in": ttl,
+        "group_id": group_id,
+        "group_name": group["name"],
+        "scope": " ".join(scopes),
+        "token_type": "bearer",
+    }
+    if refresh:
+        body["refresh_token"] = refresh
+    return json_response(body, 200, {"Cache-Control": "no-store", "Pragma": "no-cache"})
+
+
+@bp.post("/v2/oauth/token")
+def generate_token() -> Response:
+    if request.mimetype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        raise bad_request(f"Invalid content type: {request.content_type or 'None'}")
+    grant = form("grant_type", True)
+    if grant not in GRANTS:
+        raise bad_request(f"Invalid grant_type: {grant}", "grant_type", "enum", grant)
+    ttl = settings().token_ttl
+    with db().write() as conn:
+        if grant == "client_credentials":
+            client = basic_client(conn, required=True)
+            scopes = granted(form("scope"), client["scopes"].split())
+            token = auth.issue(conn, "client", client["group_id"], scopes, client_id=client["id"], room_id=client["room_id"], ttl=ttl)
+            return answer(conn, token, ttl, client["group_id"], scopes, None)
+        if grant == "room_notification":
+            client = basic_client(conn, required=True)
+            room_id = client["room_id"]
+            if room_id is None:
+                ident = form("room_id", True)
+                caller = Principal("client", "", client["group_id"], frozenset(), client_id=client["id"])
+                room_id = resolve.room(conn, ident, caller)["id"]
+            scopes = granted(form("scope"), ["send_notification"])
+            token = auth.issue(conn, "room", client["group_id"], scopes, client_id=client["id"], room_id=room_id, ttl=ttl)
+            return answer(conn, token, ttl, client["group_id"], scopes, None)
+        if grant in ("password", "personal"):
+            client = basic_client(conn, required=False)
+            user = login(conn, client["group_id"] if client else None)
+            scopes = granted(form("scope"), user_scopes(user, client))
+            client_id = client["id"] if client else None
+            if grant == "personal":
+                token = auth.issue(conn, "personal", user["group_id"], scopes, user_id=user["id"], client_id=client_id, ttl=PERSONAL_TTL)
+                return answer(conn, token, PERSONAL_TTL, user["group_id"], scopes, None)
+            token = auth.issue(conn, "user", user["group_id"], scopes, user_id=user["id"], client_id=client_id, ttl=ttl)
+            return answer(conn, token, ttl, user["group_id"], scopes, refresh_for(conn, user["id"], client_id, user["group_id"], scopes))
+        if grant == "authorization_code":
+            client = basic_client(conn, required=True)
+            code = form("code", True)
+            row = conn.execute("SELECT * FROM auth_codes WHERE hash = ?", (hash_token(code),)).fetchone()
+            if row is None or row["expires_at"] <= clock.now_us() or row["client_id"] != client["id"]:
+                raise bad_request("Invalid or expired authorization code", "code", "exists", None)
+            redirect_to = form("redirect_url") or form("redirect_uri")
+            if row["redirect_uri"] and redirect_to != row["redirect_uri"]:
+                raise bad_request("redirect_url does not match the one the code was issued for", "redirect_url", "match", redirect_to)
+            conn.execute("DELETE FROM auth_codes WHERE hash = ?", (row["hash"],))
+            scopes = row["scopes"].split()
+            token = auth.issue(conn, "user", client["group_id"], scopes, user_id=row["user_id"], client_id=client["id"], ttl=ttl)
+            return answer(
+                conn, token, ttl, client["group_id"], scopes, refresh_for(conn, row["user_id"], client["id"], client["group_id"], scopes)
+            )
+        # refresh_token: the old refresh token is spent, a new one comes with the new access token.
+        refresh = form("refresh_token", True)
+        row = conn.execute("SELECT * FROM refresh_tokens WHERE hash = ?", (hash_token(refresh),)).fetchone()
+        if row is None:
+            raise bad_request("Invalid refresh token", "refresh_token", "exists", None)
+        client = basic_client(conn, required=row["client_id"] is not None)
+        if row["client_id"] is not None and client["id"] != row["client_id"]:
+            raise invalid_client()
+        conn.execute("DELETE FROM refresh_tokens WHERE hash = ?", (row["hash"],))
+        scopes = granted(form("scope"), row["scopes"].split())
+        token = auth.issue(conn, "user", row["group_id"], scopes, user_id=row["user_id"], client_id=row["client_id"], ttl=ttl)
+        return answer(
+            conn, token, ttl, row["group_id"], scopes, refresh_for(conn, row["user_id"], row["client_id"], row["group_id"], scopes)
+        )
+
+
+def session_row(conn: sqlite3.Connection, token: str, caller: Principal) -> sqlite3.Row:
+    row = conn.execute("SELECT * FROM tokens WHERE hash = ?", (hash_token(token),)).fetchone()
+    if row is None or row["group_id"] != caller.group_id or (row["expires_at"] is not None and row["expires_at"] <= clock.now_us()):
+        raise not_found("OAuth session not found")
+    return row
+
+
+@bp.get("/v2/oauth/token/<seg:token>")
+def get_session(token: str) -> Response:
+    caller = principal()
+    with db().read() as conn:
+        row = session_row(conn, token, caller)
+        client = conn.execute("SELECT * FROM oauth_clients WHERE id = ?", (row["client_id"],)).fetchone() if row["client_id"] else None
+        user = conn.execute("SELECT * FROM users WHERE id = ?", (row["user_id"],)).fetchone() if row["user_id"] else None
+        group = conn.execute("SELECT * FROM groups WHERE id = ?", (row["group_id"],)).fetchone()
+    remaining = None if row["expires_at"] is None else max(0, (row["expires_at"] - clock.now_us()) // 1_000_000)
+    owner = user_summary(user) if user is not None else (client_summary(client) if client is not None else None)
+    return json_response(
+        {
+            "access_token": token,
+            "client": client_summary(client) if client is not None else None,
+            "expires_in": remaining,
+            "group": group_summary(group),
+            "owner": owner,
+            "scopes": row["scopes"].split(),
+        }
+    )
+
+
+@bp.delete("/v2/oauth/token/<seg:token>")
+def delete_session(token: str) -> Response:
+    caller = principal()
+    with db().write() as conn:
+        row = session_row(conn, token, caller)
+        conn.execute("DELETE FROM tokens WHERE hash = ?", (row["hash"],))
+    return no_content()
+
+
+@bp.get("/v2/oauth/client/<seg:client_id>")
+def get_client(client_id: str) -> Response:
+    with db().read() as conn:
+        client = conn.execute("SELECT * FROM oauth_clients WHERE id = ? AND group_id = ?", (client_id, principal().group_id)).fetchone()
+    if client is None:
+        raise not_found(f"OAuth client {client_id} not found")
+    return json_response(client_summary(client))
+
+
+@bp.get("/users/authorize")
+def authorize() -> Response:
+    """HipChat's authorization page, approved at once: user_id (id, email or @mention) or the group owner grants the code."""
+    args = request.args
+    with db().write() as conn:
+        client = conn.execute("SELECT * FROM oauth_clients WHERE id = ?", (args.get("client_id", ""),)).fetchone()
+        if client is None:
+            raise bad_request("Unknown client_id", "client_id", "exists", args.get("client_id"))
+        caller = Principal("client", "", client["group_id"], frozenset(), client_id=client["id"])
+        if args.get("user_id"):
+            user = resolve.user(conn, args["user_id"], caller)
+        else:
+            owner_id = conn.execute("SELECT owner_id FROM groups WHERE id = ?", (client["group_id"],)).fetchone()["owner_id"]
+            user = conn.execute("SELECT * FROM users WHERE id = ?", (owner_id,)).fetchone()
+        scopes = granted(args.get("scope"), user_scopes(user, client))
+        code = secrets.token_urlsafe(24)
+        redirect_uri = args.get("redirect_uri") or args.get("redirect_url")
+        conn.execute(
+            "INSERT INTO auth_codes (hash, client_id, user_id, scopes, redirect_uri, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (hash_token(code), client["id"], user["id"], " ".join(scopes), redirect_uri, clock.now_us() + CODE_LIFETIME_US),
+        )
+    if not redirect_uri:
+        return json_response({"code": code, "expires_in": CODE_LIFETIME_US // 1_000_000})
+    query = {"code": code, **({"state": args["state"]} if "state" in args else {})}
+    separator = "&" if "?" in redirect_uri else "?"
+    return redirect(f"{redirect_uri}{separator}{urlencode(query)}")

@@ -1,0 +1,222 @@
+"""Webhook delivery: a background thread per process claims due deliveries from SQLite and POSTs them.
+
+A claim is a lease written in one IMMEDIATE transaction, so two processes never take the same attempt; a lease that
+runs out (the process died mid-delivery) makes the delivery due again, which is how pending deliveries resume after
+a restart. Failures are retried with exponential backoff; every attempt is recorded (status, error, duration).
+
+A 2xx JSON reply with a `message` is posted to the room as a notification, as HipChat does for slash commands.
+Replies to room_notification events are not posted: a bot answering notifications would otherwise answer itself.
+Webhooks made with a user token have no OAuth secret to sign with; they are sent unsigned even when they ask for
+jwt, and the attempt records signed = false.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sqlite3
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor, wait
+from typing import Any
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+import requests
+from flask import Flask
+
+from sandbox.config import SandboxSettings
+from sandbox.http import validation
+from sandbox.http.errors import HipChatError
+from sandbox.model.posting import notification
+from sandbox.security.jwt_signing import sign
+from sandbox.store.db import Database
+
+log = logging.getLogger("sandbox.webhooks")
+BATCH = 8
+SENDERS = 4
+LEASE_SLACK_MS = 30_000
+EXCERPT = 2000
+
+
+def webhook_label(conn: sqlite3.Connection, row: sqlite3.Row) -> str:
+    """Who a reply notification is from: the webhook's name, else its add-on's."""
+    hook = conn.execute("SELECT body FROM extensions WHERE id = ?", (row["webhook_id"],)).fetchone()
+    name = json.loads(hook["body"]).get("name") if hook else None
+    if not name and row["client_id"]:
+        client = conn.execute("SELECT name FROM oauth_clients WHERE id = ?", (row["client_id"],)).fetchone()
+        name = client["name"] if client else None
+    return name or "Webhook"
+
+
+def with_query(url: str, **extra: str) -> str:
+    parts = urlsplit(url)
+    query = f"{parts.query}&{urlencode(extra)}" if parts.query else urlencode(extra)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
+
+
+class Deliveries:
+    def __init__(self, app: Flask, db: Database, settings: SandboxSettings) -> None:
+        self.app = app
+        self.db = db
+        self.settings = settings
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._pid: int | None = None
+        self._thread: threading.Thread | None = None
+        self._local = threading.local()
+        self.owner = ""
+
+    def ensure_started(self) -> None:
+        """Start this process's worker (again after a fork: threads do not survive one)."""
+        if self._pid == os.getpid() and self._thread is not None and self._thread.is_alive():
+            return
+        self._pid = os.getpid()
+        self.owner = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="sandbox-webhooks", daemon=True)
+        self._thread.start()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        with ThreadPoolExecutor(SENDERS, thread_name_prefix="sandbox-webhook-send") as pool:
+            while not self._stop.is_set():
+                self._wake.clear()
+                try:
+                    claimed = self.claim(BATCH)
+                except sqlite3.Error:
+                    log.exception("could not claim webhook deliveries")
+                    claimed = []
+                if claimed:
+                    wait([pool.submit(self._deliver_safely, row) for row in claimed])
+                    continue
+                self._wake.wait(self.settings.webhook_poll)
+
+    def claim(self, limit: int) -> list[sqlite3.Row]:
+        now = int(time.time() * 1000)
+        lease = now + int(self.settings.webhook_timeout * 1000) + LEASE_SLACK_MS
+        with self.db.read() as conn:  # a cheap look first: an idle poll takes no write lock
+            due = conn.execute("SELECT 1 FROM deliveries WHERE state = 'pending' AND next_at <= ? LIMIT 1", (now,)).fetchone()
+        if due is None:
+            return []
+        with self.db.write() as conn:
+            return conn.execute(
+                "UPDATE deliveries SET lease_owner = ?, lease_until = ?, attempts = attempts + 1 WHERE id IN ("
+                " SELECT id FROM deliveries WHERE state = 'pending' AND next_at <= ? AND (lease_until IS NULL OR lease_until < ?)"
+                " ORDER BY next_at, id LIMIT ?) RETURNING *",
+                (self.owner, lease, now, now, limit),
+            ).fetchall()
+
+    def _session(self) -> requests.Session:
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = requests.Session()
+            session.trust_env = False
+            self._local.session = session
+        return session
+
+    def _deliver_safely(self, row: sqlite3.Row) -> None:
+        try:
+            with self.app.app_context():
+                self.deliver(row)
+        except Exception:
+            log.exception("webhook delivery %s failed unexpectedly", row["id"])
+
+    def signature(self, row: sqlite3.Row) -> str | None:
+        if row["authentication"] != "jwt" or not row["client_id"]:
+            return None
+        with self.db.read() as conn:
+            client = conn.execute("SELECT secret FROM oauth_clients WHERE id = ?", (row["client_id"],)).fetchone()
+            user = conn.execute("SELECT timezone FROM users WHERE id = ?", (row["user_id"],)).fetchone() if row["user_id"] else None
+        if client is None:
+            return None
+        return sign(row["client_id"], client["secret"], row["user_id"], row["room_id"], user["timezone"] if user else "UTC")
+
+    def deliver(self, row: sqlite3.Row) -> None:
+        url = row["url"]
+        headers = {"Content-Type": "application/json", "User-Agent": "HipChat-Sandbox/1.0"}
+        token = self.signature(row)
+        if token:
+            headers["Authorization"] = f"JWT {token}"
+            url = with_query(url, signed_request=token)
+        started = time.time()
+        status, error, body, content_type = None, None, b"", ""
+        try:
+            response = self._session().post(
+                url, data=row["payload"].encode("utf-8"), headers=headers, timeout=self.settings.webhook_timeout, allow_redirects=False
+            )
+            status, body, content_type = response.status_code, response.content[:65536], response.headers.get("Content-Type", "")
+        except requests.RequestException as exc:
+            error = f"{type(exc).__name__}: {str(exc)[:300]}"
+        duration_ms = (time.time() - started) * 1000
+        delivered = status is not None and 200 <= status < 300
+        if status is not None and not delivered:
+            error = f"HTTP {status}"
+        reply_posted = False
+        with self.db.write() as conn:
+            conn.execute(
+                "INSERT INTO delivery_attempts (delivery_id, attempt, started, duration_ms, status, error, response, signed)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    row["id"],
+                    row["attempts"],
+                    int(started * 1_000_000),
+                    duration_ms,
+                    status,
+                    error,
+                    body[:EXCERPT].decode("utf-8", "replace"),
+                    int(bool(token)),
+                ),
+            )
+            if delivered:
+                outcome, reply_posted = self.handle_reply(conn, row, body, content_type)
+                self._finish(conn, row, "done", outcome)
+            elif row["attempts"] >= self.settings.webhook_attempts:
+                self._finish(conn, row, "failed", error)
+            else:
+                delay_ms = int(self.settings.webhook_backoff * 1000 * 2 ** (row["attempts"] - 1))
+                conn.execute(
+                    "UPDATE deliveries SET next_at = ?, lease_owner = NULL, lease_until = NULL, outcome = ?"
+                    " WHERE id = ? AND lease_owner = ?",
+                    (int(time.time() * 1000) + delay_ms, error, row["id"], self.owner),
+                )
+        if reply_posted:
+            self.wake()
+
+    def _finish(self, conn: sqlite3.Connection, row: sqlite3.Row, state: str, outcome: str | None) -> None:
+        conn.execute(
+            "UPDATE deliveries SET state = ?, outcome = ?, finished = ?, lease_owner = NULL, lease_until = NULL"
+            " WHERE id = ? AND lease_owner = ?",
+            (state, outcome, int(time.time() * 1_000_000), row["id"], self.owner),
+        )
+
+    def handle_reply(self, conn: sqlite3.Connection, row: sqlite3.Row, body: bytes, content_type: str) -> tuple[str, bool]:
+        """Post the webhook's JSON reply to the room; returns the outcome text and whether something was posted."""
+        if not body.strip() or "json" not in content_type.lower():
+            return "delivered", False
+        try:
+            reply: Any = json.loads(body)
+        except ValueError:
+            return "delivered; reply is not JSON", False
+        if not isinstance(reply, dict) or "message" not in reply:
+            return "delivered", False
+        if row["event"] == "room_notification":
+            return "delivered; replies to room_notification are not posted", False
+        room = conn.execute("SELECT * FROM rooms WHERE id = ?", (row["room_id"],)).fetchone()
+        if room is None:
+            return "delivered; the room is gone, reply not posted", False
+        try:
+            validation.validate("webhook_reply", reply)
+            message_id, _ = notification(conn, room["group_id"], room, reply, webhook_label(conn, row), row["client_id"])
+        except HipChatError as error:
+            return f"delivered; reply not posted: {error.message}", False
+        return f"delivered; reply posted as message {message_id}", True

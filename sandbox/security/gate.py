@@ -1,0 +1,72 @@
+"""What every request passes: rate limit, token, scope and auth_test on the way in; headers and the journal on the way out."""
+
+from __future__ import annotations
+
+import time
+
+from flask import Flask, Response, g, request
+
+from sandbox.http import params
+from sandbox.http.context import sandbox
+from sandbox.http.errors import forbidden, unauthorized
+from sandbox.http.responses import json_response
+from sandbox.security import auth, ratelimit
+from sandbox.security.access import ENDPOINTS
+from sandbox.store import journal
+
+API_PREFIX = "/v2/"
+AUTH_TEST_MESSAGE = "This auth_token has access to use this method."
+
+
+def before() -> Response | None:
+    g.started = time.perf_counter()
+    g.principal = None
+    g.extra_headers = {}
+    box = sandbox()
+    box.services["base"] = request.url_root.rstrip("/")
+    box.services["deliveries"].ensure_started()
+    if not request.path.startswith(API_PREFIX):
+        return None
+    token = auth.token_from_request()
+    with box.db.write() as conn:
+        caller = auth.lookup(conn, token) if token else None
+        key = f"token:{auth.hash_token(token)}" if token else f"ip:{request.remote_addr}"
+        limit = box.settings.limit_for(user_token=caller is not None and caller.kind in auth.USER_KINDS)
+        quota = ratelimit.count(conn, key, limit, box.settings.rate_window)
+    g.principal = caller
+    g.extra_headers.update(quota.headers(ratelimit.RATE_PREFIX))
+    if quota.exceeded:
+        raise ratelimit.too_many(quota, ratelimit.RATE_PREFIX, "Rate Limit exceeded")
+    access = ENDPOINTS.get(request.endpoint or "")
+    if access is None:  # no such route: routing answers 404/405
+        return None
+    testing = params.boolean("auth_test", False)
+    if not access.public or testing:
+        if token is None:
+            raise unauthorized()
+        if caller is None:
+            raise unauthorized("Invalid OAuth session")
+        reason = auth.missing_scope(caller, access)
+        if reason:
+            raise forbidden(reason)
+    if testing:
+        return json_response({"success": {"code": 202, "message": AUTH_TEST_MESSAGE, "type": "Accepted"}}, 202)
+    return None
+
+
+def after(response: Response) -> Response:
+    for name, value in g.get("extra_headers", {}).items():
+        response.headers.setdefault(name, value)
+    box = sandbox()
+    if g.get("wake_deliveries"):
+        box.services["deliveries"].wake()
+    if box.settings.journal_max and not request.path.startswith("/_sandbox"):
+        caller = g.get("principal")
+        duration = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
+        box.services["journal"].add(journal.entry(request, response, duration, caller.label() if caller else None))
+    return response
+
+
+def install(app: Flask) -> None:
+    app.before_request(before)
+    app.after_request(after)

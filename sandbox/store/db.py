@@ -1,0 +1,123 @@
+"""SQLite connections and transactions.
+
+A file database gets one connection per thread and process, in WAL mode with synchronous=NORMAL: a commit is in
+the WAL (the OS page cache) before the call returns, so an acknowledged write survives a kill -9 of the server.
+':memory:' (tests) is one connection shared by all threads behind a lock, since each connection to ':memory:'
+would otherwise be its own empty database. Writers take the lock at BEGIN IMMEDIATE so that two writers never
+deadlock upgrading a read transaction.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+
+from sandbox.store.migrations import MIGRATIONS
+
+BUSY_TIMEOUT_MS = 15_000
+
+
+class Database:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.memory = path == ":memory:"
+        self._local = threading.local()
+        self._lock = threading.RLock()
+        self._shared: sqlite3.Connection | None = None
+        if not self.memory:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+    def _open(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=not self.memory, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if not self.memory:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+        return conn
+
+    def connection(self) -> sqlite3.Connection:
+        if self.memory:
+            if self._shared is None:
+                self._shared = self._open()
+            return self._shared
+        local = self._local
+        # A connection made before a fork (gunicorn --preload) must not be used by the child.
+        if getattr(local, "pid", None) != os.getpid():
+            local.conn, local.pid, local.depth = self._open(), os.getpid(), 0
+        return local.conn
+
+    @contextmanager
+    def _transaction(self, begin: str) -> Iterator[sqlite3.Connection]:
+        with self._lock if self.memory else _nolock():
+            conn = self.connection()
+            local = self._local
+            depth = getattr(local, "depth", 0)
+            if depth:  # nested: part of the enclosing transaction
+                local.depth = depth + 1
+                try:
+                    yield conn
+                finally:
+                    local.depth = depth
+                return
+            conn.execute(begin)
+            local.depth = 1
+            try:
+                yield conn
+            except BaseException:
+                local.depth = 0
+                conn.execute("ROLLBACK")
+                raise
+            local.depth = 0
+            conn.execute("COMMIT")
+
+    def write(self) -> AbstractContextManager[sqlite3.Connection]:
+        """A write transaction: BEGIN IMMEDIATE ... COMMIT (rolled back on an exception)."""
+        return self._transaction("BEGIN IMMEDIATE")
+
+    def read(self) -> AbstractContextManager[sqlite3.Connection]:
+        """A read transaction: one consistent snapshot for several statements."""
+        return self._transaction("BEGIN")
+
+    def migrate(self) -> int:
+        """Apply the migrations this database has not seen; returns the schema version."""
+        with self.write() as conn:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+                for statement in split_statements(script):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {number}")
+            return conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def close(self) -> None:
+        if self._shared is not None:
+            self._shared.close()
+            self._shared = None
+        conn = getattr(self._local, "conn", None)
+        if conn is not None and getattr(self._local, "pid", None) == os.getpid():
+            conn.close()
+            self._local.pid = None
+
+
+@contextmanager
+def _nolock() -> Iterator[None]:
+    yield
+
+
+def split_statements(script: str) -> list[str]:
+    """executescript() would COMMIT the open transaction; run a migration statement by statement instead."""
+    statements, current = [], ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            if current.strip():
+                statements.append(current.strip())
+            current = ""
+    if current.strip():
+        statements.append(current.strip())
+    return statements
