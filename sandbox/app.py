@@ -16,6 +16,7 @@ from sandbox.delivery.webhooks import Deliveries
 from sandbox.http import errors
 from sandbox.http.context import Sandbox
 from sandbox.http.routing import RawPathMiddleware, SegmentConverter
+from sandbox.model import replies
 from sandbox.security import gate
 from sandbox.store.db import Database
 from sandbox.store.journal import JournalWriter
@@ -33,7 +34,7 @@ def create_app(config: SandboxSettings | dict[str, Any] | None = None) -> Flask:
     app.url_map.strict_slashes = False
     app.url_map.merge_slashes = False
     box = Sandbox(settings, db)
-    box.services["deliveries"] = Deliveries(app, db, settings)
+    box.services["deliveries"] = Deliveries(app, db, settings, on_reply=replies.post_reply)
     box.services["credentials"] = credentials
     box.services["journal"] = JournalWriter(db, settings.journal_max)
     app.extensions["sandbox"] = box

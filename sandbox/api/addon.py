@@ -9,11 +9,11 @@ import sqlite3
 from flask import Blueprint, Response
 
 from sandbox.http import links, validation
-from sandbox.http.context import db, principal
+from sandbox.http.context import db
 from sandbox.http.errors import not_found
 from sandbox.http.responses import json_response, no_content, redirect
 from sandbox.model import resolve
-from sandbox.security.auth import Principal
+from sandbox.security.auth import Principal, principal
 from sandbox.store import clock
 
 bp = Blueprint("addon", __name__)

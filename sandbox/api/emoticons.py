@@ -7,11 +7,12 @@ import sqlite3
 from flask import Blueprint, Response
 
 from sandbox.http import paging, params
-from sandbox.http.context import db, principal
+from sandbox.http.context import db
 from sandbox.http.errors import not_found
 from sandbox.http.representations import emoticon_detail, emoticon_item
 from sandbox.http.responses import json_response
 from sandbox.model.resolve import numeric_id
+from sandbox.security.auth import principal
 from sandbox.store import clock
 
 bp = Blueprint("emoticons", __name__)

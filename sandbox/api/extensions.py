@@ -14,11 +14,11 @@ from typing import Any
 from flask import Blueprint, Response
 
 from sandbox.http import links, paging, validation
-from sandbox.http.context import db, principal
+from sandbox.http.context import db
 from sandbox.http.errors import bad_request, not_found
 from sandbox.http.responses import json_response, no_content
 from sandbox.model import resolve
-from sandbox.security.auth import Principal
+from sandbox.security.auth import Principal, principal
 from sandbox.store import clock
 
 bp = Blueprint("extensions", __name__)

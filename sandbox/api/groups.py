@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, Response
 
 from sandbox.http import links
-from sandbox.http.context import db, principal
+from sandbox.http.context import db
 from sandbox.http.representations import group_detail
 from sandbox.http.responses import json_response
 from sandbox.model import resolve
 from sandbox.model.pictures import GROUP_AVATAR
+from sandbox.security.auth import principal
 
 bp = Blueprint("groups", __name__)
 

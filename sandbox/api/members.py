@@ -9,11 +9,12 @@ from flask import Blueprint, Response
 
 from sandbox.delivery import events
 from sandbox.http import paging, params, validation
-from sandbox.http.context import db, principal
+from sandbox.http.context import db
 from sandbox.http.errors import bad_request, not_found
 from sandbox.http.representations import user_summary
 from sandbox.http.responses import json_response, no_content
 from sandbox.model import resolve
+from sandbox.security.auth import principal
 from sandbox.store import clock
 
 bp = Blueprint("members", __name__)

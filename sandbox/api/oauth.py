@@ -16,14 +16,14 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, request
 
 from sandbox.api.users import check_password
-from sandbox.http.context import db, principal, settings
+from sandbox.http.context import db, settings
 from sandbox.http.errors import HipChatError, bad_request, missing_field, not_found
 from sandbox.http.representations import client_summary, group_summary, user_summary
 from sandbox.http.responses import json_response, no_content, redirect
 from sandbox.model import resolve
 from sandbox.security import auth
 from sandbox.security.access import ALL_SCOPES
-from sandbox.security.auth import Principal, hash_token
+from sandbox.security.auth import Principal, hash_token, principal
 from sandbox.store import clock
 
 bp = Blueprint("oauth", __name__)

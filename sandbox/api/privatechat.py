@@ -7,7 +7,7 @@ import sqlite3
 from flask import Blueprint, Response
 
 from sandbox.http import paging, validation
-from sandbox.http.context import db, principal
+from sandbox.http.context import db
 from sandbox.http.errors import bad_request, forbidden
 from sandbox.http.multipart import read_share
 from sandbox.http.responses import json_response, no_content
@@ -16,7 +16,7 @@ from sandbox.model.history import Scope
 from sandbox.model.messaging import NewMessage, chat_key, insert, link_object
 from sandbox.model.posting import truthy
 from sandbox.security import flood
-from sandbox.security.auth import Principal
+from sandbox.security.auth import Principal, principal
 from sandbox.store.filestore import store
 
 bp = Blueprint("privatechat", __name__)

@@ -12,7 +12,7 @@ from flask import Blueprint, Response
 
 from sandbox.delivery import events
 from sandbox.http import paging, validation
-from sandbox.http.context import db, principal
+from sandbox.http.context import db
 from sandbox.http.errors import bad_request
 from sandbox.http.multipart import read_share
 from sandbox.http.representations import file_object, user_summary
@@ -22,7 +22,7 @@ from sandbox.model.history import Scope
 from sandbox.model.messaging import NewMessage, link_object
 from sandbox.model.posting import check_in_room, notification, post
 from sandbox.security import flood
-from sandbox.security.auth import Principal
+from sandbox.security.auth import Principal, principal
 from sandbox.store import clock
 from sandbox.store.filestore import store
 

@@ -11,13 +11,13 @@ from flask import Blueprint, Response, request
 from sandbox.api.users import version
 from sandbox.delivery import events
 from sandbox.http import links, paging, params, validation
-from sandbox.http.context import db, principal
+from sandbox.http.context import db
 from sandbox.http.errors import HipChatError, bad_request, conflict
 from sandbox.http.representations import room_detail, room_summary
 from sandbox.http.responses import json_response, no_content
 from sandbox.model import resolve
 from sandbox.model.messaging import NewMessage, insert
-from sandbox.security.auth import Principal
+from sandbox.security.auth import Principal, principal
 from sandbox.store import clock
 
 bp = Blueprint("rooms", __name__)

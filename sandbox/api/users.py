@@ -12,12 +12,12 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from sandbox.http import links, paging, params, validation
-from sandbox.http.context import db, principal
+from sandbox.http.context import db
 from sandbox.http.errors import bad_request, conflict, forbidden
 from sandbox.http.representations import room_summary, user_detail, user_summary
 from sandbox.http.responses import json_response, no_content
 from sandbox.model import resolve
-from sandbox.security.auth import Principal
+from sandbox.security.auth import Principal, principal
 from sandbox.store import clock
 
 bp = Blueprint("users", __name__)

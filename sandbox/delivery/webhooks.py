@@ -4,32 +4,27 @@ A claim is a lease written in one IMMEDIATE transaction, so two processes never 
 runs out (the process died mid-delivery) makes the delivery due again, which is how pending deliveries resume after
 a restart. Failures are retried with exponential backoff; every attempt is recorded (status, error, duration).
 
-A 2xx JSON reply with a `message` is posted to the room as a notification, as HipChat does for slash commands.
-Replies to room_notification events are not posted: a bot answering notifications would otherwise answer itself.
+What a 2xx answer becomes is the reply handler's business (sandbox.model.replies, given by the app factory).
 Webhooks made with a user token have no OAuth secret to sign with; they are sent unsigned even when they ask for
 jwt, and the attempt records signed = false.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import sqlite3
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, wait
-from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import requests
 from flask import Flask
 
 from sandbox.config import SandboxSettings
-from sandbox.http import validation
-from sandbox.http.errors import HipChatError
-from sandbox.model.posting import notification
 from sandbox.security.jwt_signing import sign
 from sandbox.store.db import Database
 
@@ -39,15 +34,8 @@ SENDERS = 4
 LEASE_SLACK_MS = 30_000
 EXCERPT = 2000
 
-
-def webhook_label(conn: sqlite3.Connection, row: sqlite3.Row) -> str:
-    """Who a reply notification is from: the webhook's name, else its add-on's."""
-    hook = conn.execute("SELECT body FROM extensions WHERE id = ?", (row["webhook_id"],)).fetchone()
-    name = json.loads(hook["body"]).get("name") if hook else None
-    if not name and row["client_id"]:
-        client = conn.execute("SELECT name FROM oauth_clients WHERE id = ?", (row["client_id"],)).fetchone()
-        name = client["name"] if client else None
-    return name or "Webhook"
+# What to do with a delivered webhook's answer, in the attempt's transaction: returns (outcome, whether a message was posted).
+ReplyHandler = Callable[[sqlite3.Connection, sqlite3.Row, bytes, str], tuple[str, bool]]
 
 
 def with_query(url: str, **extra: str) -> str:
@@ -57,10 +45,11 @@ def with_query(url: str, **extra: str) -> str:
 
 
 class Deliveries:
-    def __init__(self, app: Flask, db: Database, settings: SandboxSettings) -> None:
+    def __init__(self, app: Flask, db: Database, settings: SandboxSettings, on_reply: ReplyHandler) -> None:
         self.app = app
         self.db = db
         self.settings = settings
+        self.on_reply = on_reply
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._pid: int | None = None
@@ -178,7 +167,7 @@ class Deliveries:
                 ),
             )
             if delivered:
-                outcome, reply_posted = self.handle_reply(conn, row, body, content_type)
+                outcome, reply_posted = self.on_reply(conn, row, body, content_type)
                 self._finish(conn, row, "done", outcome)
             elif row["attempts"] >= self.settings.webhook_attempts:
                 self._finish(conn, row, "failed", error)
@@ -198,25 +187,3 @@ class Deliveries:
             " WHERE id = ? AND lease_owner = ?",
             (state, outcome, int(time.time() * 1_000_000), row["id"], self.owner),
         )
-
-    def handle_reply(self, conn: sqlite3.Connection, row: sqlite3.Row, body: bytes, content_type: str) -> tuple[str, bool]:
-        """Post the webhook's JSON reply to the room; returns the outcome text and whether something was posted."""
-        if not body.strip() or "json" not in content_type.lower():
-            return "delivered", False
-        try:
-            reply: Any = json.loads(body)
-        except ValueError:
-            return "delivered; reply is not JSON", False
-        if not isinstance(reply, dict) or "message" not in reply:
-            return "delivered", False
-        if row["event"] == "room_notification":
-            return "delivered; replies to room_notification are not posted", False
-        room = conn.execute("SELECT * FROM rooms WHERE id = ?", (row["room_id"],)).fetchone()
-        if room is None:
-            return "delivered; the room is gone, reply not posted", False
-        try:
-            validation.validate("webhook_reply", reply)
-            message_id, _ = notification(conn, room["group_id"], room, reply, webhook_label(conn, row), row["client_id"])
-        except HipChatError as error:
-            return f"delivered; reply not posted: {error.message}", False
-        return f"delivered; reply posted as message {message_id}", True

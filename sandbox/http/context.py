@@ -1,17 +1,14 @@
-"""What a request handler reaches: the sandbox's settings and database, and the caller."""
+"""What a request handler reaches: the sandbox's settings and database (the caller: sandbox.security.auth.principal)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from flask import current_app, g
+from flask import current_app
 
 from sandbox.config import SandboxSettings
 from sandbox.store.db import Database
-
-if TYPE_CHECKING:
-    from sandbox.security.auth import Principal
 
 
 @dataclass
@@ -31,7 +28,3 @@ def db() -> Database:
 
 def settings() -> SandboxSettings:
     return sandbox().settings
-
-
-def principal() -> Principal:
-    return g.principal

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -10,11 +13,35 @@ from typing import Any
 from flask import Response
 
 from sandbox.http import links, validation
-from sandbox.http.context import db, principal
+from sandbox.http.context import db
 from sandbox.http.errors import bad_request
 from sandbox.http.responses import no_content, redirect
 from sandbox.model import resolve
-from sandbox.store.filestore import decode_image, store
+from sandbox.security.auth import principal
+from sandbox.store.filestore import store
+
+IMAGE_MAGIC = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg", b"GIF87a": "image/gif", b"GIF89a": "image/gif"}
+DATA_URI = re.compile(r"^data:([\w.+-]+/[\w.+-]+)?(;[\w-]+=[\w.-]+)*;base64,", re.IGNORECASE)
+
+
+def image_type(data: bytes) -> str | None:
+    for magic, content_type in IMAGE_MAGIC.items():
+        if data.startswith(magic):
+            return content_type
+    return None
+
+
+def decode_image(field: str, text: str) -> tuple[bytes, str]:
+    """A base64 image (optionally a data: URI, as the seed implementation sent it) -> bytes and content type."""
+    payload = DATA_URI.sub("", text.strip(), count=1)
+    try:
+        data = base64.b64decode(payload, validate=True)
+    except (binascii.Error, ValueError):
+        raise bad_request(f"Invalid value for '{field}': expected a base64-encoded image", field, "format", None) from None
+    content_type = image_type(data)
+    if content_type is None:
+        raise bad_request(f"Invalid value for '{field}': not a PNG, JPEG or GIF image", field, "format", None)
+    return data, content_type
 
 
 @dataclass(frozen=True)

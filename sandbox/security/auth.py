@@ -11,7 +11,7 @@ import secrets
 import sqlite3
 from dataclasses import dataclass
 
-from flask import request
+from flask import g, request
 
 from sandbox.security.access import Access
 from sandbox.store import clock
@@ -111,3 +111,8 @@ def missing_scope(principal: Principal, access: Access) -> str | None:
     if access.users_only and not principal.is_user:
         return "Access denied: this method is only available to users, not to add-ons"
     return None
+
+
+def principal() -> Principal:
+    """The caller of the request being handled, as the gate found it."""
+    return g.principal

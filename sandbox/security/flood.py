@@ -6,8 +6,9 @@ import sqlite3
 
 from flask import g
 
-from sandbox.http.context import principal, settings
+from sandbox.http.context import settings
 from sandbox.security import ratelimit
+from sandbox.security.auth import principal
 
 
 def check(conn: sqlite3.Connection, recipient: str) -> None:
