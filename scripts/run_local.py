@@ -16,6 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import requests  # noqa: E402
+
 from common.serving import start_gunicorn, wait_http  # noqa: E402
 
 VAR = Path(os.environ.get("RUN_VAR_DIR") or ROOT / "var")
@@ -29,6 +31,13 @@ def remembered(name: str, env: str) -> str:
     if not path.exists():
         path.write_text(secrets.token_urlsafe(24))
     return path.read_text().strip()
+
+
+def viewer_login(sandbox_url: str, token: str) -> str:
+    """The room viewer's URL with a one-time login (the /_sandbox/ side needs the admin token)."""
+    response = requests.post(f"{sandbox_url}/_sandbox/api/logins", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    response.raise_for_status()
+    return response.json()["url"]
 
 
 def main() -> None:
@@ -58,13 +67,15 @@ def main() -> None:
         runtime_env = {"HIPCHAT_API_URL": f"{sandbox_url}/v2", "RUNTIME_PUBLIC_URL": os.environ.get("RUNTIME_PUBLIC_URL", runtime_url)}
         processes.append(start_gunicorn("runtime.app:create_app()", runtime_port, runtime_env, **server_options))
         wait_http(f"{runtime_url}/healthz", processes=processes)
+        viewer = viewer_login(sandbox_url, token)
         print(
             f"""
 HipChat package runtime   {runtime_url}/            (browse, test a call, export a snippet)
   functions (RapidAPI)    {runtime_url}/api/HipChat
   OpenAPI                 {runtime_url}/openapi.json
 HipChat sandbox (v2 API)  {sandbox_url}/v2
-  room viewer             {sandbox_url}/_sandbox/
+  room viewer             {viewer}
+                          (a one-time login link, good for 10 minutes; the viewer keeps the session)
 Demo token (group admin, every scope):  {token}
 Demo add-on OAuth client:  id {client_id}  secret {client_secret}
 

@@ -50,7 +50,10 @@ def test_run_starts_runtime_on_sandbox_with_demo_data_and_stops_on_ctrl_c(tmp_pa
         token = re.search(r"Demo token \(group admin, every scope\):\s+(\S+)", output).group(1)
         runtime_url = f"http://127.0.0.1:{runtime_port}"
         assert f"{runtime_url}/" in output
-        assert f"http://127.0.0.1:{sandbox_port}/_sandbox/" in output
+        login = re.search(rf"room viewer\s+(http://127\.0\.0\.1:{sandbox_port}/_sandbox/#login=(\S+))", output)
+        assert login, output
+        session = requests.post(f"http://127.0.0.1:{sandbox_port}/_sandbox/login", json={"code": login.group(2)}, timeout=10)
+        assert session.status_code == 200 and session.json()["token"]
         answer = requests.post(f"{runtime_url}/api/HipChat/getAllRooms", json={"args": {"authToken": token}}, timeout=10).json()
         assert answer["callback"] == "success"
         assert "General" in [room["name"] for room in answer["contextWrites"]["to"]["items"]]

@@ -1,6 +1,7 @@
 """/_sandbox/: reset, seed and the journal for tests and scripts; JSON under /_sandbox/api/ for bots' authors and the room viewer.
 
-No token is needed here: the sandbox is a local tool. GET /_sandbox/ itself is left for the HTML viewer.
+Every endpoint here needs the admin token or a viewer session (sandbox.admin.guard), but POST /_sandbox/login, which
+opens a session. GET /_sandbox/ itself is left for the HTML viewer.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from sandbox.admin import bootstrap
+from sandbox.admin import bootstrap, guard
 from sandbox.api import members
 from sandbox.http import links, params
 from sandbox.http.context import db, sandbox, settings
@@ -26,10 +27,37 @@ from sandbox.security.auth import Principal
 from sandbox.store import clock, journal
 
 bp = Blueprint("admin", __name__, url_prefix="/_sandbox")
+OPEN_ENDPOINTS = ("admin.login",)
 
 FILL_MAX = 2_000_000
 FILL_BATCH = 10_000
 MAX_ID = 2**62
+
+
+@bp.before_request
+def admin_only() -> None:
+    if request.endpoint not in OPEN_ENDPOINTS:
+        with db().read() as conn:
+            guard.require_admin(conn)
+
+
+@bp.post("/login")
+def login() -> Response:
+    """A one-time login code (or the admin token) for a viewer session: {"code": ...} -> {"token", "expires_in"}."""
+    code = body().get("code")
+    if not isinstance(code, str) or not code.strip():
+        raise bad_request("code is required", "code", "optional", None)
+    with db().write() as conn:
+        token = guard.open_session(conn, code.strip())
+    return json_response({"token": token, "expires_in": guard.SESSION_TTL_S})
+
+
+@bp.post("/api/logins")
+def new_login() -> Response:
+    """A login link for the room viewer: good once, for ten minutes."""
+    with db().write() as conn:
+        code = guard.new_login(conn)
+    return json_response({"code": code, "url": f"{links.base()}/_sandbox/#login={code}", "expires_in": guard.LOGIN_TTL_S}, 201)
 
 
 def body() -> dict[str, Any]:

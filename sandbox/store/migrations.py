@@ -274,4 +274,13 @@ CREATE TABLE journal (
 );
 """
 
-MIGRATIONS: list[str] = [INITIAL]
+# Who may use /_sandbox/ besides the admin token: one-time login codes and the viewer sessions they open (hashes only).
+ADMIN_CREDENTIALS = """
+CREATE TABLE admin_credentials (
+    hash TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('login', 'session')),
+    expires INTEGER NOT NULL
+);
+"""
+
+MIGRATIONS: list[str] = [INITIAL, ADMIN_CREDENTIALS]

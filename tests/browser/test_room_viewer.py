@@ -18,6 +18,12 @@ def call(stack, function: str, **args) -> dict:
     return envelope["contextWrites"]["to"]
 
 
+def login_link(stack) -> str:
+    response = requests.post(f"{stack.sandbox_url}/_sandbox/api/logins", headers={"Authorization": f"Bearer {stack.token}"}, timeout=10)
+    assert response.status_code == 201, response.text
+    return response.json()["url"]
+
+
 def test_card_renders_and_new_messages_arrive_without_reload(page, shot, live_stack):
     name = f"Viewer {uuid.uuid4().hex[:6]}"
     room_id = call(live_stack, "createRoom", name=name, topic="Release train")["id"]
@@ -40,7 +46,7 @@ def test_card_renders_and_new_messages_arrive_without_reload(page, shot, live_st
         ],
     )
 
-    page.goto(f"{live_stack.sandbox_url}/_sandbox/")
+    page.goto(login_link(live_stack))
     room_card = page.locator(f'.room-card[data-room-id="{room_id}"]')
     expect(room_card).to_contain_text(name)
     expect(room_card).to_contain_text("Release train")
@@ -74,3 +80,27 @@ def test_card_renders_and_new_messages_arrive_without_reload(page, shot, live_st
     assert page.evaluate("window.__sameDocument") is True  # no reload happened
     expect(page.locator("#live")).to_have_class(re.compile(r"\blive-ok\b"))
     shot("live-update")
+
+
+def test_a_stranger_sees_the_sign_in_form_and_no_rooms(page, shot, live_stack):
+    page.goto(f"{live_stack.sandbox_url}/_sandbox/")
+    expect(page.locator("#sign-in")).to_be_visible()
+    expect(page.locator("#room-list")).to_be_hidden()
+    assert page.locator(".room-card").count() == 0
+    shot("signed-out")
+    page.fill("#sign-in-code", "not the token")
+    page.click("#sign-in button")
+    expect(page.locator("#sign-in-error")).to_be_visible()
+    page.fill("#sign-in-code", login_link(live_stack))  # the whole link, pasted
+    page.click("#sign-in button")
+    expect(page.locator(".room-card").first).to_be_visible()
+    expect(page.locator("#sign-in")).to_be_hidden()
+
+
+def test_the_login_link_leaves_the_address_bar_and_the_session_stays(page, live_stack):
+    page.goto(login_link(live_stack))
+    expect(page.locator(".room-card").first).to_be_visible()
+    assert "login=" not in page.url
+    page.goto(f"{live_stack.sandbox_url}/_sandbox/rooms/General")
+    expect(page.locator("#room-name")).to_have_text("General")
+    expect(page.locator(".message").first).to_be_visible()

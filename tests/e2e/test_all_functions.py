@@ -241,7 +241,9 @@ def run(s: Scenario, stack) -> None:
     link = v["link"] = s.call("createIntegrationLink", target="https://bot.example.com/linked", ttl=600)
     v["link_target"] = s.call("invokeIntegrationLink", authToken=None, token=link["token"])
     s.call("deleteIntegrationLink", token=link["token"])
-    installed = requests.post(f"{stack.sandbox_url}/_sandbox/api/addons", json={"key": f"e2e-addon-{unique}"}, timeout=10).json()
+    admin = {"Authorization": f"Bearer {stack.token}"}
+    addons_url = f"{stack.sandbox_url}/_sandbox/api/addons"
+    installed = requests.post(addons_url, json={"key": f"e2e-addon-{unique}"}, headers=admin, timeout=10).json()
     *_, addon_key, _, install_token = urlsplit(installed["installable_url"]).path.split("/")
     v["installable"] = s.call("getIntegrationInstallableData", authToken=None, token=install_token, integrationIdOrKey=addon_key)
     v["installable_again"] = s.fails("getIntegrationInstallableData", authToken=None, token=install_token, integrationIdOrKey=addon_key)

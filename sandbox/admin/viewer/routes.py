@@ -1,10 +1,15 @@
-"""Routes of the room viewer: two pages (/_sandbox/, /_sandbox/rooms/<id>) and the read-only message JSON they poll."""
+"""Routes of the room viewer: two pages (/_sandbox/, /_sandbox/rooms/<id>) and the read-only message JSON they poll.
+
+The pages are shells that carry no data; what they show comes from JSON that needs the admin token or a viewer session.
+"""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, make_response, render_template, request
 
+from sandbox.admin import guard
 from sandbox.admin.viewer import store
+from sandbox.http.context import db
 from sandbox.http.responses import json_response
 
 POLL_MS = 2000
@@ -24,20 +29,20 @@ def make_viewer_blueprint() -> Blueprint:
     def rooms_page() -> Response:
         return _page(render_template("viewer/rooms.html", poll_ms=POLL_MS))
 
-    @viewer.get("/rooms/<int:room_id>")
-    def room_page(room_id: int) -> Response:
-        found = store.room(room_id)
-        if found is None:
-            return _page(render_template("viewer/missing.html", room_id=room_id), 404)
-        return _page(render_template("viewer/room.html", room=found, poll_ms=POLL_MS))
+    @viewer.get("/rooms/<seg:room>")
+    def room_page(room: str) -> Response:
+        """A room by id or by name (like the API); the page learns the rest from the messages JSON."""
+        return _page(render_template("viewer/room.html", room=room, poll_ms=POLL_MS))
 
-    @viewer.get("/viewer/api/rooms/<int:room_id>/messages")
-    def messages_json(room_id: int) -> Response:
-        found = store.room(room_id)
+    @viewer.get("/viewer/api/rooms/<seg:room>/messages")
+    def messages_json(room: str) -> Response:
+        with db().read() as conn:
+            guard.require_admin(conn)
+        found = store.room(room)
         if found is None:
-            return json_response({"error": {"code": 404, "message": f"Room {room_id} not found", "type": "Not Found"}}, 404)
+            return json_response({"error": {"code": 404, "message": f"Room {room} not found", "type": "Not Found"}}, 404)
         after = request.args.get("after", type=int)
-        items, cursor = store.messages(room_id, after)
+        items, cursor = store.messages(found["id"], after)
         return _no_store(json_response({"room": found, "items": items, "cursor": cursor}))
 
     return viewer

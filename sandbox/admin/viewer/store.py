@@ -10,14 +10,21 @@ from typing import Any
 from sandbox.admin.viewer.shape import viewer_message
 from sandbox.http.context import db
 from sandbox.model.history import render
+from sandbox.model.resolve import numeric_id
 
 FIRST_PAGE = 200  # messages shown when a room is opened
 PAGE = 500  # most messages one poll brings
 
 
-def room(room_id: int) -> dict[str, Any] | None:
+def room(ident: str) -> dict[str, Any] | None:
+    """A room by id or by name, as the API finds one: a number is an id first, else a name without case."""
+    columns = "SELECT id, name, topic, privacy, is_archived FROM rooms"
     with db().read() as conn:
-        row = conn.execute("SELECT id, name, topic, privacy, is_archived FROM rooms WHERE id = ?", (room_id,)).fetchone()
+        row = None
+        if numeric_id(ident) is not None:
+            row = conn.execute(f"{columns} WHERE id = ?", (numeric_id(ident),)).fetchone()
+        if row is None:
+            row = conn.execute(f"{columns} WHERE name = ? COLLATE NOCASE", (ident,)).fetchone()
     if row is None:
         return None
     return {"id": row["id"], "name": row["name"], "topic": row["topic"], "privacy": row["privacy"], "is_archived": bool(row["is_archived"])}

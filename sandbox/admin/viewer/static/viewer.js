@@ -88,11 +88,75 @@
     return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
   }
 
+  // ---- signing in: the session comes from a one-time login link, and travels as a bearer token, never a cookie -----
+
+  const SESSION_KEY = "hipchat-sandbox-viewer-session";
+
+  function session() {
+    try {
+      return window.localStorage.getItem(SESSION_KEY);
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function loginCode(text) {
+    const match = /[#&]login=([^&\s]+)/.exec(String(text));
+    return match ? decodeURIComponent(match[1]) : String(text).trim();
+  }
+
+  async function signIn(code) {
+    const response = await fetch(body.dataset.loginUrl, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify({ code }),
+      cache: "no-store",
+    });
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error((data.error && data.error.message) || `HTTP ${response.status}`);
+    window.localStorage.setItem(SESSION_KEY, data.token);
+  }
+
+  async function signInFromLink() {
+    if (!/[#&]login=/.test(window.location.hash)) return;
+    const code = loginCode(window.location.hash);
+    window.history.replaceState(null, "", window.location.pathname + window.location.search); // the code leaves the address bar
+    try {
+      await signIn(code);
+    } catch (error) {
+      showSignIn(error.message);
+    }
+  }
+
+  function showSignIn(message) {
+    const form = document.getElementById("sign-in");
+    if (!form.hidden && !message) return;
+    form.hidden = false;
+    for (const node of document.querySelectorAll("main > :not(#sign-in)")) node.hidden = true;
+    const problem = document.getElementById("sign-in-error");
+    problem.textContent = message || "";
+    problem.hidden = !message;
+    setLive(false, "signed out");
+  }
+
+  document.getElementById("sign-in").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try {
+      await signIn(loginCode(document.getElementById("sign-in-code").value));
+      window.location.reload();
+    } catch (error) {
+      showSignIn(error.message);
+    }
+  });
+
   async function getJson(url) {
-    const response = await fetch(url, { headers: { Accept: "application/json" }, cache: "no-store" });
+    const headers = { Accept: "application/json" };
+    if (session()) headers.Authorization = `Bearer ${session()}`;
+    const response = await fetch(url, { headers, cache: "no-store" });
     if (!response.ok) {
       const error = new Error(`HTTP ${response.status}`);
       error.status = response.status;
+      if (response.status === 401) showSignIn();
       throw error;
     }
     return response.json();
@@ -113,11 +177,11 @@
   }
 
   function renderRooms(rooms) {
-    const current = document.getElementById("room") ? Number(document.getElementById("room").dataset.roomId) : null;
+    const current = document.getElementById("room") ? document.getElementById("room").dataset.roomId : null;
     const nav = document.getElementById("room-nav");
     nav.replaceChildren(
       ...rooms.map((room) => {
-        const item = el("li", room.id === current ? "current" : "");
+        const item = el("li", String(room.id) === current ? "current" : "");
         const anchor = link(roomHref(room.id), "room-nav-link", room.name);
         anchor.removeAttribute("target");
         anchor.append(el("span", "room-nav-count", room.messages_sent));
@@ -152,10 +216,10 @@
       renderRooms(data.items.slice().sort((a, b) => a.name.localeCompare(b.name)));
       if (!document.getElementById("room")) setLive(true, `live · ${new Date().toLocaleTimeString()}`);
     } catch (error) {
+      if (error.status === 401) return;
       if (!document.getElementById("room")) setLive(false, "reconnecting…");
-    } finally {
-      window.setTimeout(pollRooms, POLL_MS);
     }
+    window.setTimeout(pollRooms, POLL_MS);
   }
 
   // ---- one message -------------------------------------------------------------------------------
@@ -341,9 +405,11 @@
     }
 
     function showRoom(room) {
+      section.dataset.roomId = room.id;
       document.getElementById("room-name").textContent = room.name;
       document.getElementById("room-topic").textContent = room.topic;
       document.getElementById("room-privacy").textContent = room.privacy;
+      document.getElementById("room-privacy").hidden = false;
       document.getElementById("room-archived").hidden = !room.is_archived;
       document.title = `${room.name} · HipChat sandbox`;
     }
@@ -360,8 +426,12 @@
         if (stick && data.items.length) list.scrollTop = list.scrollHeight;
         setLive(true, `live · ${new Date().toLocaleTimeString()}`);
       } catch (error) {
-        setLive(false, error.status === 404 ? "this room no longer exists" : "reconnecting…");
-        if (error.status === 404) return;
+        if (error.status === 401) return;
+        setLive(false, error.status === 404 ? "no such room" : "reconnecting…");
+        if (error.status === 404) {
+          document.getElementById("no-room").hidden = false;
+          return;
+        }
       }
       window.setTimeout(poll, POLL_MS);
     }
@@ -369,7 +439,9 @@
     poll();
   }
 
-  pollRooms();
-  const section = document.getElementById("room");
-  if (section) followRoom(section);
+  signInFromLink().then(() => {
+    pollRooms();
+    const section = document.getElementById("room");
+    if (section) followRoom(section);
+  });
 })();
