@@ -7,12 +7,12 @@ legacy room webhook list and its create/get/delete (hipchat-go and older clients
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from typing import Any
 
 from flask import Blueprint, Response
 
+from sandbox.delivery import patterns
 from sandbox.http import links, paging, validation
 from sandbox.http.context import db
 from sandbox.http.errors import bad_request, not_found
@@ -41,10 +41,7 @@ def read_body(kind: str, key: str) -> dict[str, Any]:
         raise bad_request("The key in the body must be the key in the URL", "key", "match", body["key"])
     body = validation.validate(f"extension_{kind}", {**body, "key": key})
     if kind == "webhook" and body.get("pattern"):
-        try:
-            re.compile(body["pattern"])
-        except re.error as error:
-            raise bad_request(f"Invalid regular expression in 'pattern': {error}", "pattern", "pattern", body["pattern"]) from None
+        patterns.check(body["pattern"])
     return body
 
 
@@ -171,6 +168,8 @@ def list_room_webhooks(room: str) -> Response:
 @bp.post("/v2/room/<seg:room>/webhook")
 def create_room_webhook(room: str) -> Response:
     body = validation.read("legacy_webhook")
+    if body.get("pattern"):
+        patterns.check(body["pattern"])
     caller = principal()
     with db().write() as conn:
         row = resolve.room(conn, room, caller)

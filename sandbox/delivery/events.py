@@ -1,30 +1,25 @@
 """Room events: HipChat's payloads, and a delivery queued for every matching webhook, in the event's own transaction.
 
 A webhook matches when its event is the event's, and it is the room's or a global one (no room). A `pattern` is a
-regular expression searched in the message text (room_message, room_notification); `^/weather` is a slash command.
+regular expression searched in the message text (room_message, room_notification) with RE2 (sandbox.delivery.patterns);
+`^/weather` is a slash command.
 """
 
 from __future__ import annotations
 
-import functools
 import json
-import re
 import sqlite3
 from collections.abc import Callable
 from typing import Any
 
 from flask import g, has_request_context
 
+from sandbox.delivery import patterns
 from sandbox.http.representations import client_summary, room_summary, user_summary
 from sandbox.security.auth import Principal
 from sandbox.store import clock
 
 MESSAGE_EVENTS = ("room_message", "room_notification")
-
-
-@functools.lru_cache(maxsize=1024)
-def compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
 
 
 def sender(conn: sqlite3.Connection, caller: Principal) -> dict[str, Any] | None:
@@ -62,7 +57,7 @@ def emit(
     for hook in hooks:
         body = json.loads(hook["body"])
         pattern = body.get("pattern")
-        if pattern and event in MESSAGE_EVENTS and not compiled(pattern).search(text or ""):
+        if pattern and event in MESSAGE_EVENTS and not patterns.matches(pattern, text or ""):
             continue
         if full_item is None:
             full_item = {**(item() if callable(item) else item), "room": room_summary(room)}
