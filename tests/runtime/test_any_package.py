@@ -248,6 +248,7 @@ def test_every_snippet_calls_the_packages_route_with_its_secrets_from_its_enviro
         text = response.get_data(as_text=True)
         assert response.status_code == 200, text
         assert f"http://localhost/api/Acme/{function}" in text
+        assert f"{function}: {ACME.find(function).summary}" in text  # the comment on top, in clean words
         for variable in variables:
             assert variable in text
         says_nothing_of_hipchat(text)
