@@ -73,7 +73,7 @@ def own_cost(catalog, name: str, args: dict, answer: UpstreamResponse, rounds: i
         prepared = arguments.prepare(function, args, {}, 32)
         outbound = mapping.build(function, prepared)
         mapping.encode(function, outbound)
-        envelope.from_upstream(answer)
+        envelope.from_upstream(answer, catalog.upstream)
         cpu.append(time.thread_time_ns() - started_cpu)
         wall.append(time.perf_counter_ns() - started_wall)
     return statistics.median(cpu) / 1000, statistics.median(wall) / 1000

@@ -1,7 +1,8 @@
-"""shareFileWithRoom, shareFileWithUser: HipChat takes a multipart/related body.
+"""A multipart/related body: HipChat's file-share layout (shareFileWithRoom, shareFileWithUser).
 
-One JSON part named metadata (the message), then the file part named file, with its own
-Content-Type and filename (official share_file_with_user page).
+One JSON part named metadata (the body arguments), then a part per file argument, named by its wire name, with its
+own Content-Type and filename (official share_file_with_user page). The layout is HipChat's, but nothing here names
+it: any package whose API takes the same layout can use it (the Acme test catalog does).
 """
 
 from __future__ import annotations

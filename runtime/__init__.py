@@ -1,1 +1,1 @@
-"""The HipChat function package runtime: POST /api/HipChat/<function> with {"args": {...}}."""
+"""A function package runtime driven by a catalog: POST /api/<package>/<function> with {"args": {...}}."""

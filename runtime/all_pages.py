@@ -1,4 +1,4 @@
-"""--all-pages: call a list function again for each links.next of HipChat's answer, and merge the items."""
+"""--all-pages: call a list function again for each links.next of the API's answer, and merge the items."""
 
 from __future__ import annotations
 
@@ -59,7 +59,8 @@ def call_all_pages(
     while link:
         next_args = args_for_link(function, args, link)
         if link in followed or _sent_query(function, next_args) == _sent_query(function, args):
-            return CallError("API_ERROR", f"HipChat's links.next {link!r} does not lead to a new page of {function.name}.").reply()
+            message = f"{runtime.catalog.upstream.name}'s links.next {link!r} does not lead to a new page of {function.name}."
+            return CallError("API_ERROR", message).reply()
         followed.add(link)
         args = next_args
         reply = runtime.call(function.name, args, uploads)

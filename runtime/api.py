@@ -26,7 +26,7 @@ def reply_response(reply: Reply) -> Response:
 
 
 def runtime() -> Runtime:
-    return current_app.extensions["hipchat_runtime"]
+    return current_app.extensions["package_runtime"]
 
 
 def make_blueprint(package: str) -> Blueprint:

@@ -22,7 +22,7 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     catalog.compile_all()
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.file_max_bytes + settings.max_body_bytes
-    app.extensions["hipchat_runtime"] = Runtime(catalog, settings)
+    app.extensions["package_runtime"] = Runtime(catalog, settings)
     app.register_blueprint(make_blueprint(catalog.package))
     app.register_blueprint(make_openapi_blueprint(catalog, settings))
     app.register_blueprint(make_web_blueprint())

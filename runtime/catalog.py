@@ -18,7 +18,8 @@ from runtime.config import ROOT
 
 SCHEMA_PATH = ROOT / "schemas" / "metadata.schema.json"
 FUNCTIONS_DIR = ROOT / "functions"
-PRIVATE_BLOCK_KEYS = ("request",)
+PRIVATE_PACKAGE_KEYS = ("blocks", "$defs", "upstream", "environmentPrefix")
+PRIVATE_BLOCK_KEYS = ("request", "summary")
 PRIVATE_ARG_KEYS = ("wire",)
 
 
@@ -55,6 +56,42 @@ class Arg:
 
 
 @dataclass(frozen=True)
+class UpstreamApi:
+    """The upstream API as the runtime names and meets it (the catalog's upstream object, defaults filled in)."""
+
+    name: str
+    user_agent: str
+    rate_limit_headers: tuple[str, ...]  # header name prefixes, lower-cased
+
+    @classmethod
+    def of(cls, document: dict[str, Any]) -> UpstreamApi:
+        raw = document.get("upstream", {})
+        package = document["package"]
+        return cls(
+            name=raw.get("name", package),
+            user_agent=raw.get("userAgent", f"{package.lower()}-package-runtime/1.0"),
+            rate_limit_headers=tuple(prefix.lower() for prefix in raw.get("rateLimitHeaders", [])),
+        )
+
+
+@dataclass(frozen=True)
+class EnvironmentNames:
+    """The environment variables snippets and the CLI read a package's secrets from."""
+
+    prefix: str
+
+    @property
+    def token(self) -> str:
+        return f"{self.prefix}_TOKEN"
+
+    def variable(self, arg: Arg) -> str:
+        """<prefix>_TOKEN for the bearer token, else <prefix>_<ARG_NAME> in upper snake case."""
+        if any(wire.location == "bearer" for wire in arg.wires):
+            return self.token
+        return f"{self.prefix}_" + re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", arg.name).upper()
+
+
+@dataclass(frozen=True)
 class Completion:
     source_path: str
     fields: dict[str, str]
@@ -85,9 +122,15 @@ class Function:
     def file_args(self) -> list[Arg]:
         return [a for a in self.args.values() if a.is_file]
 
+    @property
+    def summary(self) -> str:
+        """The description every surface shows: the block's clean summary where its own words are broken."""
+        return self.block.get("summary", self.block["description"])
+
     def public_block(self) -> dict[str, Any]:
-        """The block as the RapidAPI listing shows it: without the private wire mapping."""
+        """The block as the RapidAPI listing shows it: without the private wire mapping, with the clean description."""
         block = {k: copy.deepcopy(v) for k, v in self.block.items() if k not in PRIVATE_BLOCK_KEYS}
+        block["description"] = self.summary
         block["args"] = [{k: v for k, v in a.items() if k not in PRIVATE_ARG_KEYS} for a in block["args"]]
         return block
 
@@ -102,6 +145,14 @@ class Catalog:
     def package(self) -> str:
         return self.document["package"]
 
+    @functools.cached_property
+    def upstream(self) -> UpstreamApi:
+        return UpstreamApi.of(self.document)
+
+    @functools.cached_property
+    def environment(self) -> EnvironmentNames:
+        return EnvironmentNames(self.document.get("environmentPrefix", self.package.upper()))
+
     def find(self, name: str) -> Function | None:
         return self.functions.get(self.aliases.get(name, name))
 
@@ -111,7 +162,7 @@ class Catalog:
             _ = function.fast_check
 
     def listing(self) -> dict[str, Any]:
-        doc = {k: copy.deepcopy(v) for k, v in self.document.items() if k not in ("blocks", "$defs")}
+        doc = {k: copy.deepcopy(v) for k, v in self.document.items() if k not in PRIVATE_PACKAGE_KEYS}
         doc["blocks"] = [f.public_block() for f in self.functions.values()]
         return doc
 
@@ -142,6 +193,7 @@ def build_catalog(document: dict[str, Any]) -> Catalog:
     except jsonschema.SchemaError as exc:
         raise CatalogError(f"catalog: an argument schema is invalid: {exc.message}") from exc
     defs = document.get("$defs", {})
+    access = document.get("access", {"tokens": {}, "scopes": {}})
     functions: dict[str, Function] = {}
     aliases: dict[str, str] = {}
     for index, block in enumerate(document["blocks"]):
@@ -149,6 +201,7 @@ def build_catalog(document: dict[str, Any]) -> Catalog:
         for name in [block["name"], *block.get("aliases", [])]:
             if name in functions or name in aliases:
                 raise CatalogError(f"{where}: the name {name!r} is used twice")
+        _check_access(block.get("access"), access, where)
         function = _build_function(block, defs, where)
         functions[function.name] = function
         aliases.update({alias: function.name for alias in block.get("aliases", [])})
@@ -173,6 +226,16 @@ def _describe_location(document: dict[str, Any], path: list[Any]) -> str:
         rest = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path[2:])
         return f"blocks[{path[1]}] ({name}){rest}"
     return "catalog" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
+
+
+def _check_access(wanted: dict[str, Any] | None, known: dict[str, Any], where: str) -> None:
+    """A block's access names only the token kinds and scopes the package's access defines."""
+    if wanted is None:
+        return
+    for kind in ("tokens", "scopes"):
+        unknown = [name for name in wanted[kind] if name not in known[kind]]
+        if unknown:
+            raise CatalogError(f"{where}: access.{kind} names {unknown}, which the package's access.{kind} does not define")
 
 
 def _build_function(block: dict[str, Any], defs: dict[str, Any], where: str) -> Function:

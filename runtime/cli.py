@@ -9,6 +9,7 @@ import argparse
 import json
 import os
 import sys
+from dataclasses import fields
 from urllib.parse import quote
 
 from tqdm import tqdm
@@ -17,7 +18,7 @@ from runtime import envelope
 from runtime.all_pages import call_all_pages
 from runtime.catalog import Catalog, CatalogError, Function, load_catalog
 from runtime.cli_text import describe_text, listing_text
-from runtime.cli_values import TOKEN_ENV, UsageError, default_credentials, parse_pairs
+from runtime.cli_values import UsageError, default_credentials, parse_pairs
 from runtime.config import Settings
 from runtime.envelope import CallError, Reply
 from runtime.invoke import Runtime
@@ -25,10 +26,12 @@ from runtime.openapi import request_example
 
 EXIT_OK, EXIT_ERROR_ENVELOPE = 0, 1
 DEFAULT_RUNTIME_PORT = "8000"  # where `make run` serves the runtime (RUNTIME_PORT)
+PROG = "python -m runtime"
+API_URL_ENV = next(f.metadata["env"] for f in fields(Settings) if f.name == "api_url")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m runtime", description="The HipChat function package from the command line.")
+def build_parser(catalog: Catalog) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=PROG, description=f"The {catalog.package} function package from the command line.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser("list", help="the functions, grouped")
     describe = commands.add_parser("describe", help="one function: its arguments, requirements and notes")
@@ -39,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Call a function with key=value arguments and print the envelope as JSON. A value is parsed as JSON unless "
             "the argument is a String (maxResults=10 is a number, message=007 stays text); key=@path uploads a local file "
-            f"for a File argument; credentials not given default to ${TOKEN_ENV}. The upstream is $HIPCHAT_API_URL."
+            f"for a File argument; credentials not given default to ${catalog.environment.token}. The upstream is ${API_URL_ENV}."
         ),
     )
     call.add_argument("function")
@@ -64,19 +67,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    options = parser.parse_args(argv)
     settings = Settings.from_env()
     try:
         catalog = load_catalog(settings.catalog_file)
     except CatalogError as exc:
-        sys.stderr.write(f"{parser.prog}: the catalog is broken: {exc}\n")
+        sys.stderr.write(f"{PROG}: the catalog is broken: {exc}\n")
         return EXIT_ERROR_ENVELOPE
+    parser = build_parser(catalog)
+    options = parser.parse_args(argv)
     if options.command == "list":
         sys.stdout.write(listing_text(catalog))
         return EXIT_OK
     if options.command == "describe":
-        sys.stdout.write(describe_text(_known(parser, catalog, options.function)))
+        sys.stdout.write(describe_text(catalog, _known(parser, catalog, options.function)))
         return EXIT_OK
     if options.command == "snippet":
         return _snippet(parser, catalog, settings, options)
@@ -135,7 +138,7 @@ def _snippet(parser: argparse.ArgumentParser, catalog: Catalog, settings: Settin
     base = settings.public_url or f"http://127.0.0.1:{os.environ.get('RUNTIME_PORT', DEFAULT_RUNTIME_PORT)}"
     url = f"{base.rstrip('/')}/api/{quote(catalog.package, safe='')}/{quote(function.name, safe='')}"
     try:
-        plan = build_plan(function, args if options.pairs else request_example(function), url, settings.max_json_depth)
+        plan = build_plan(function, args if options.pairs else request_example(function), url, settings.max_json_depth, catalog.environment)
     except CallError as error:
         return _print_envelope(error.reply())
     sys.stdout.write(render(language, plan))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from runtime.catalog import Arg, Catalog, Function
-from runtime.describe import constraints, grouped, requirement_lines
+from runtime.describe import access_sentence, constraints, grouped, requirement_lines
 
 
 def listing_text(catalog: Catalog) -> str:
@@ -18,7 +18,7 @@ def listing_text(catalog: Catalog) -> str:
             function = catalog.functions[block["name"]]
             aliases = function.block.get("aliases", [])
             also = f" (also: {', '.join(aliases)})" if aliases else ""
-            lines.append(f"  {function.name:<{width}}  {function.block['description']}{also}")
+            lines.append(f"  {function.name:<{width}}  {function.summary}{also}")
         lines.append("")
     return "\n".join(lines)
 
@@ -37,9 +37,12 @@ def _table(rows: list[list[str]]) -> list[str]:
     return ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
 
 
-def describe_text(function: Function) -> str:
+def describe_text(catalog: Catalog, function: Function) -> str:
     block = function.block
-    lines = [f"{function.name}: {block['description']}", f"Group: {block.get('group', '')}"]
+    lines = [f"{function.name}: {function.summary}", f"Group: {block.get('group', '')}"]
+    access = access_sentence(block.get("access"), catalog.document.get("access"))
+    if access:
+        lines.append(f"Access: {access}")
     if block.get("aliases"):
         lines.append("Also answers as: " + ", ".join(block["aliases"]))
     lines += ["", "Arguments:"]

@@ -12,7 +12,6 @@ from runtime.catalog import Catalog, Function
 from runtime.files import FileValue, default_filename, safe_filename
 
 TEXT_TYPES = ("String", "credentials")
-TOKEN_ENV = "HIPCHAT_TOKEN"
 
 
 class UsageError(Exception):
@@ -60,8 +59,8 @@ def read_upload(path: str) -> FileValue:
 
 
 def default_credentials(catalog: Catalog, function: Function | None, args: dict[str, Any], environ: Mapping[str, str]) -> None:
-    """The package's credential arguments (accounts.credentials) not given take HIPCHAT_TOKEN from the environment."""
-    token = environ.get(TOKEN_ENV, "")
+    """The package's credential arguments (accounts.credentials) not given take <prefix>_TOKEN from the environment."""
+    token = environ.get(catalog.environment.token, "")
     if function is None or not token:
         return
     for name in catalog.document.get("accounts", {}).get("credentials", []):

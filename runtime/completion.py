@@ -21,7 +21,7 @@ def complete(function: Function, outbound: Outbound, upstream: Upstream) -> Repl
     current_request = Outbound("GET", spec.source_path.format(**outbound.segments), bearer=outbound.bearer)
     response = upstream.send(current_request, Encoded(None, None))
     if not 200 <= response.status < 300:
-        return from_upstream(response)
+        return from_upstream(response, upstream.api)
     try:
         current = json.loads(response.body or b"{}")
     except ValueError:

@@ -17,7 +17,10 @@ class Settings:
 
     api_url: str = field(
         default="http://127.0.0.1:8001/v2",
-        metadata={"env": "HIPCHAT_API_URL", "help": "Upstream HipChat API base, including /v2 (default: the bundled sandbox)."},
+        metadata={
+            "env": "HIPCHAT_API_URL",
+            "help": "Upstream API base URL, including its version path such as /v2 (default: the bundled sandbox).",
+        },
     )
     connect_timeout: float = field(
         default=5.0, metadata={"env": "HIPCHAT_CONNECT_TIMEOUT", "help": "Seconds to wait for a connection to the upstream."}
@@ -29,7 +32,7 @@ class Settings:
         default="",
         metadata={
             "env": "HIPCHAT_CA_BUNDLE",
-            "help": "Path of a CA bundle for a HipChat Server with a private CA (TLS verification stays on).",
+            "help": "Path of a CA bundle for an upstream server with a private CA (TLS verification stays on).",
         },
     )
     max_upstream_bytes: int = field(

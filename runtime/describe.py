@@ -58,5 +58,24 @@ def requirement_lines(block: dict[str, Any]) -> list[tuple[str, list[str]]]:
     return lines
 
 
+def access_sentence(access: dict[str, Any] | None, definitions: dict[str, Any] | None) -> str:
+    """Who may call a function, from its block's access and the package's access definitions ('' when the catalog does not say).
+
+    e.g. "Token: group client, room client or user; scope: view_group or view_room (unconfirmed)."
+    """
+    if access is None:
+        return ""
+    if not access["tokens"]:
+        sentence = "No token needed"
+    else:
+        labels = [(definitions or {}).get("tokens", {}).get(kind, {}).get("label", kind) for kind in access["tokens"]]
+        sentence = f"Token: {_either(labels)}; " + (f"scope: {_either(access['scopes'])}" if access["scopes"] else "no scope needed")
+    return sentence + ("." if access.get("confirmed") else " (unconfirmed).")
+
+
+def _either(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
+
+
 def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)

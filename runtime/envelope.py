@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 if TYPE_CHECKING:
+    from runtime.catalog import UpstreamApi
     from runtime.upstream import UpstreamResponse
 
 SUCCESS = "success"
 ERROR = "error"
-PASSED_HEADERS = ("x-ratelimit-", "x-floodcontrol-")
 MAX_ERROR_TEXT = 2000
 
 # status_code -> (HTTP status, canonical status_msg)
@@ -78,27 +78,28 @@ def error(payload: dict[str, Any]) -> dict[str, Any]:
     return {"callback": ERROR, "contextWrites": {"to": payload}}
 
 
-def passed_headers(headers: Any) -> dict[str, str]:
-    return {k: v for k, v in headers.items() if k.lower().startswith(PASSED_HEADERS)}
+def passed_headers(headers: Any, prefixes: tuple[str, ...]) -> dict[str, str]:
+    """The answer's headers whose lower-cased names start with one of the prefixes (the API's rate-limit headers)."""
+    return {k: v for k, v in headers.items() if k.lower().startswith(prefixes)} if prefixes else {}
 
 
-def from_upstream(response: UpstreamResponse) -> Reply:
-    """HipChat's answer in the envelope: success for 2xx and redirects, RATE_LIMITED or API_ERROR otherwise."""
-    headers = passed_headers(response.headers)
+def from_upstream(response: UpstreamResponse, api: UpstreamApi) -> Reply:
+    """The API's answer in the envelope: success for 2xx and redirects, RATE_LIMITED or API_ERROR otherwise."""
+    headers = passed_headers(response.headers, api.rate_limit_headers)
     if 200 <= response.status < 300:
         return Reply(success(_payload(response)), 200, headers)
     if 300 <= response.status < 400 and response.headers.get("Location"):
         return Reply(success(urljoin(response.url, response.headers["Location"])), 200, headers)
     decoded = _payload(response)
-    hipchat_error = decoded.get("error") if isinstance(decoded, dict) and isinstance(decoded.get("error"), dict) else None
-    message = (hipchat_error or {}).get("message") or f"HipChat answered HTTP {response.status}."
+    error_object = decoded.get("error") if isinstance(decoded, dict) and isinstance(decoded.get("error"), dict) else None
+    message = (error_object or {}).get("message") or f"{api.name} answered HTTP {response.status}."
     extra: dict[str, Any] = {"upstream_status": response.status}
-    if hipchat_error is not None:
-        extra["error"] = hipchat_error
+    if error_object is not None:
+        extra["error"] = error_object
     elif decoded not in ("", None):
         extra["body"] = decoded if not isinstance(decoded, str) else decoded[:MAX_ERROR_TEXT]
     if response.status == 429:
-        reset = _reset_time(response.headers)
+        reset = _reset_time(response.headers, api.rate_limit_headers)
         if reset is not None:
             extra["reset"] = reset
         return CallError("RATE_LIMITED", str(message), [], 429, extra, headers).reply()
@@ -116,12 +117,12 @@ def _payload(response: UpstreamResponse) -> Any:
         return text
 
 
-def _reset_time(headers: Any) -> int | None:
-    """The Unix time at which the exhausted one of HipChat's two limits resets (else the later reset)."""
+def _reset_time(headers: Any, prefixes: tuple[str, ...]) -> int | None:
+    """The Unix time at which the exhausted one of the API's limits resets (else the latest reset)."""
     resets = []
-    for prefix in ("X-Ratelimit-", "X-FloodControl-"):
-        value = str(headers.get(prefix + "Reset", ""))
+    for prefix in prefixes:
+        value = str(headers.get(prefix + "reset", ""))
         if value.isdigit():
-            exhausted = str(headers.get(prefix + "Remaining", "")) == "0"
+            exhausted = str(headers.get(prefix + "remaining", "")) == "0"
             resets.append((exhausted, int(value)))
     return max(resets)[1] if resets else None

@@ -13,7 +13,7 @@ BY_TYPE: dict[str, Any] = {
     "Boolean": True,
     "JSON": {},
     "Array": [],
-    "File": "data:text/plain;name=hello.txt;base64,SGVsbG8sIEhpcENoYXQK",
+    "File": "data:text/plain;name=hello.txt;base64,SGVsbG8K",
 }
 
 

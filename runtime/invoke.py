@@ -21,7 +21,7 @@ class Runtime:
     def __init__(self, catalog: Catalog, settings: Settings, upstream: Upstream | None = None, files: FileResolver | None = None) -> None:
         self.catalog = catalog
         self.settings = settings
-        self.upstream = upstream or Upstream(settings)
+        self.upstream = upstream or Upstream(settings, catalog.upstream)
         self.files = files or FileResolver(settings)
 
     def call(self, name: str, raw_args: Any, uploads: dict[str, FileValue] | None = None) -> Reply:
@@ -49,6 +49,6 @@ class Runtime:
             if failed is not None:
                 return failed
             encoded = mapping.encode(function, outbound)
-            return envelope.from_upstream(self.upstream.send(outbound, encoded))
+            return envelope.from_upstream(self.upstream.send(outbound, encoded), self.upstream.api)
         except CallError as error:
             return error.reply()

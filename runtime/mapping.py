@@ -1,4 +1,4 @@
-"""From validated args to the HipChat request: path, query, nested body, credentials, encoded body."""
+"""From validated args to the upstream request: path, query, nested body, credentials, encoded body."""
 
 from __future__ import annotations
 
@@ -16,13 +16,13 @@ from runtime.envelope import invalid_arguments
 from runtime.files import FileValue
 
 MISSING = object()
-# HipChat answers 400 "Invalid content type" to a POST or PUT without a JSON body, even when every field is optional.
+# A POST or PUT always carries a JSON body ({} at least): HipChat answers 400 "Invalid content type" without one.
 BODILESS = ("GET", "DELETE")
 
 
 @dataclass
 class Outbound:
-    """A HipChat request before its body is encoded."""
+    """An upstream request before its body is encoded."""
 
     method: str
     path: str

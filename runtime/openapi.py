@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from runtime.catalog import Arg, Catalog, Function
+from runtime.describe import access_sentence
 from runtime.envelope import CALLER_ERRORS
 from runtime.examples import example_args, example_value
 from runtime.snippets.render import LANGUAGES
@@ -19,23 +20,24 @@ PACKAGE_TAG = "Package"
 FILE_FORMS = "a data: URI (data:[<type>][;name=<file>][;base64],<data>) or an http(s) URL the runtime fetches"
 FILE_PATTERN = "^(data:[^,]*,|https?://)"
 UPSTREAM_CODES = ("API_ERROR", "RATE_LIMITED", "UPSTREAM_TIMEOUT", "INTERNAL_PACKAGE_ERROR")
+API = "{api}"  # stands for the upstream API's name (the catalog's upstream.name) in the texts below
 
 # HTTP status of an error envelope -> what it means for a call.
 ERROR_RESPONSES: dict[str, str] = {
-    "400": "Missing, malformed or invalid arguments (REQUIRED_FIELDS, JSON_VALIDATION, INVALID_ARGUMENTS), or HipChat's 400 (API_ERROR).",
-    "404": "No such function (UNKNOWN_FUNCTION) or snippet language (UNKNOWN_LANGUAGE), or HipChat found no such resource (API_ERROR).",
+    "400": "Missing, malformed or invalid arguments (REQUIRED_FIELDS, JSON_VALIDATION, INVALID_ARGUMENTS), or {api}'s 400 (API_ERROR).",
+    "404": "No such function (UNKNOWN_FUNCTION) or snippet language (UNKNOWN_LANGUAGE), or {api} found no such resource (API_ERROR).",
     "413": "The call body is larger than the runtime accepts (REQUEST_TOO_LARGE).",
     "415": "The call was not sent as application/json or multipart/form-data (UNSUPPORTED_MEDIA_TYPE).",
-    "429": "HipChat's rate limit or flood control was hit (RATE_LIMITED); reset is when it lifts.",
-    "4XX": "Any other HipChat 4xx answer, mirrored with its status (API_ERROR); upstream_status and error carry HipChat's own.",
-    "502": "HipChat answered 5xx, could not be reached, or sent an answer too large to read (API_ERROR, INTERNAL_PACKAGE_ERROR).",
-    "504": "HipChat did not answer within the configured timeouts (UPSTREAM_TIMEOUT).",
+    "429": "A rate limit of {api} was hit (RATE_LIMITED); reset is when it lifts.",
+    "4XX": "Any other {api} 4xx answer, mirrored with its status (API_ERROR); upstream_status and error carry {api}'s own.",
+    "502": "{api} answered 5xx, could not be reached, or sent an answer too large to read (API_ERROR, INTERNAL_PACKAGE_ERROR).",
+    "504": "{api} did not answer within the configured timeouts (UPSTREAM_TIMEOUT).",
 }
 
 ENVELOPE_SCHEMAS: dict[str, Any] = {
     "SuccessEnvelope": {
         "type": "object",
-        "description": "A successful call: HipChat's JSON answer, 'success' for an empty answer, or the URL of a redirect.",
+        "description": "A successful call: {api}'s JSON answer, 'success' for an empty answer, or the URL of a redirect.",
         "required": ["callback", "contextWrites"],
         "properties": {
             "callback": {"const": "success"},
@@ -67,9 +69,9 @@ ENVELOPE_SCHEMAS: dict[str, Any] = {
             "status_msg": {"type": "string"},
             "fields": {"type": "array", "items": {"type": "string"}, "description": "The arguments at fault."},
             "reasons": {"type": "object", "additionalProperties": {"type": "string"}, "description": "Why each argument is at fault."},
-            "upstream_status": {"type": "integer", "description": "HipChat's HTTP status, for API_ERROR and RATE_LIMITED."},
-            "error": {"type": "object", "description": "HipChat's error object, as HipChat sent it."},
-            "body": {"description": "HipChat's answer when it was not a HipChat error object."},
+            "upstream_status": {"type": "integer", "description": "{api}'s HTTP status, for API_ERROR and RATE_LIMITED."},
+            "error": {"type": "object", "description": "{api}'s error object, as {api} sent it."},
+            "body": {"description": "{api}'s answer when it was not an error object."},
             "reset": {"type": "integer", "description": "Unix time at which the exhausted rate limit resets (RATE_LIMITED)."},
         },
     },
@@ -81,6 +83,7 @@ ENVELOPE_SCHEMAS: dict[str, Any] = {
             "name": {"type": "string"},
             "description": {"type": "string"},
             "group": {"type": "string"},
+            "access": {"$ref": COMPONENTS_PREFIX + "Access"},
             "args": {
                 "type": "array",
                 "items": {
@@ -104,7 +107,21 @@ ENVELOPE_SCHEMAS: dict[str, Any] = {
             "package": {"type": "string"},
             "tagline": {"type": "string"},
             "description": {"type": "string"},
+            "access": {
+                "type": "object",
+                "description": "The kinds of token (name -> label, info) and the scopes (name -> what it allows) that blocks name.",
+            },
             "blocks": {"type": "array", "items": {"$ref": COMPONENTS_PREFIX + "FunctionBlock"}},
+        },
+    },
+    "Access": {
+        "type": "object",
+        "description": "Who may call a function: the kinds of token {api} takes for it, and the scopes (any one of them) the token needs.",
+        "required": ["tokens", "scopes"],
+        "properties": {
+            "tokens": {"type": "array", "items": {"type": "string"}, "description": "Empty: no token needed."},
+            "scopes": {"type": "array", "items": {"type": "string"}},
+            "confirmed": {"type": "boolean", "description": "true when {api}'s documentation states this access; otherwise inferred."},
         },
     },
     "Health": {
@@ -118,9 +135,10 @@ ENVELOPE_SCHEMAS: dict[str, Any] = {
 def build_document(catalog: Catalog, server_url: str) -> dict[str, Any]:
     """The OpenAPI 3.1 document for the catalog, served from server_url (the runtime's base URL)."""
     package = catalog.package
+    api = catalog.upstream.name
     schemas = _catalog_defs(catalog)
     for name, schema in ENVELOPE_SCHEMAS.items():
-        _add_component(schemas, name, copy.deepcopy(schema))
+        _add_component(schemas, name, _naming(schema, api))
     paths: dict[str, Any] = {
         "/healthz": {"get": _get_operation("healthz", "Liveness: the runtime is up, with its number of functions.", "Health")},
         f"/api/{package}": {"get": _get_operation("listPackage", f"The {package} package: every function block.", "PackageListing")},
@@ -130,7 +148,7 @@ def build_document(catalog: Catalog, server_url: str) -> dict[str, Any]:
     }
     for function in catalog.functions.values():
         _add_component(schemas, _args_component(function), _args_schema(function))
-        paths[f"/api/{package}/{function.name}"] = {"post": _call_operation(function, _group(function, package))}
+        paths[f"/api/{package}/{function.name}"] = {"post": _call_operation(catalog, function)}
     return {
         "openapi": OPENAPI_VERSION,
         "info": {"title": f"{package} function package", "version": DOCUMENT_VERSION, "description": catalog.document["description"]},
@@ -138,8 +156,17 @@ def build_document(catalog: Catalog, server_url: str) -> dict[str, Any]:
         "tags": [{"name": PACKAGE_TAG, "description": "The package listing and the runtime's health."}]
         + [{"name": group} for group in _groups(catalog)],
         "paths": paths,
-        "components": {"schemas": schemas, "responses": _error_responses()},
+        "components": {"schemas": schemas, "responses": _error_responses(api)},
     }
+
+
+def _naming(node: Any, api: str) -> Any:
+    """A deep copy of a text template with {api} replaced by the upstream API's name."""
+    if isinstance(node, dict):
+        return {key: _naming(value, api) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_naming(item, api) for item in node]
+    return node.replace(API, api) if isinstance(node, str) else node
 
 
 def _groups(catalog: Catalog) -> list[str]:
@@ -204,8 +231,11 @@ def _file_schema(arg: Arg) -> dict[str, Any]:
     return {"type": "string", "pattern": FILE_PATTERN, "description": f"{arg.spec['info']} Give {FILE_FORMS}."}
 
 
-def _description(function: Function) -> str:
-    lines = [function.block["description"]]
+def _description(catalog: Catalog, function: Function) -> str:
+    lines = [function.summary]
+    access = access_sentence(function.block.get("access"), catalog.document.get("access"))
+    if access:
+        lines.append(f"Access: {access}")
     aliases = function.block.get("aliases", [])
     if aliases:
         lines.append("Also answers as: " + ", ".join(aliases) + ".")
@@ -241,7 +271,7 @@ def request_example(function: Function) -> dict[str, Any]:
     return args
 
 
-def _call_operation(function: Function, tag: str) -> dict[str, Any]:
+def _call_operation(catalog: Catalog, function: Function) -> dict[str, Any]:
     args_ref = {"$ref": COMPONENTS_PREFIX + _args_component(function)}
     has_required = any(arg.required for arg in function.args.values())
     body: dict[str, Any] = {"type": "object", "properties": {"args": args_ref}}
@@ -250,20 +280,24 @@ def _call_operation(function: Function, tag: str) -> dict[str, Any]:
     content: dict[str, Any] = {"application/json": {"schema": body, "example": {"args": request_example(function)}}}
     if function.file_args:
         content["multipart/form-data"] = _multipart(function)
-    return {
+    operation: dict[str, Any] = {
         "operationId": function.name,
-        "summary": function.block["description"],
-        "description": _description(function),
-        "tags": [tag],
+        "summary": function.summary,
+        "description": _description(catalog, function),
+        "tags": [_group(function, catalog.package)],
         "requestBody": {"required": has_required, "content": content},
         "responses": {
             "200": {
-                "description": "HipChat's answer in the success envelope.",
+                "description": f"{catalog.upstream.name}'s answer in the success envelope.",
                 "content": {"application/json": {"schema": {"$ref": COMPONENTS_PREFIX + "SuccessEnvelope"}}},
             },
             **{status: {"$ref": f"#/components/responses/{_response_name(status)}"} for status in ERROR_RESPONSES},
         },
     }
+    if "access" in function.block:
+        # The token travels as an argument, not as a header to the runtime: so an extension, not `security`.
+        operation["x-access"] = copy.deepcopy(function.block["access"])
+    return operation
 
 
 def _multipart(function: Function) -> dict[str, Any]:
@@ -304,7 +338,7 @@ def _snippet_operations(catalog: Catalog) -> dict[str, Any]:
     ]
     code = {
         "200": {
-            "description": "The code; it reads the token from HIPCHAT_TOKEN.",
+            "description": f"The code; it reads the token from {catalog.environment.token}.",
             "content": {"text/plain": {"schema": {"type": "string"}}},
         }
     }
@@ -343,6 +377,6 @@ def _response_name(status: str) -> str:
     return f"Error{status}"
 
 
-def _error_responses() -> dict[str, Any]:
+def _error_responses(api: str) -> dict[str, Any]:
     envelope = {"application/json": {"schema": {"$ref": COMPONENTS_PREFIX + "ErrorEnvelope"}}}
-    return {_response_name(status): {"description": text, "content": envelope} for status, text in ERROR_RESPONSES.items()}
+    return {_response_name(status): {"description": _naming(text, api), "content": envelope} for status, text in ERROR_RESPONSES.items()}

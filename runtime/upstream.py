@@ -1,4 +1,4 @@
-"""Sending a request to HipChat: one pooled session per worker process, timeouts, TLS verification on."""
+"""Sending a request to the upstream API: one pooled session per worker process, timeouts, TLS verification on."""
 
 from __future__ import annotations
 
@@ -12,11 +12,10 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ReadTimeoutError
 
+from runtime.catalog import UpstreamApi
 from runtime.config import Settings
 from runtime.envelope import CallError
 from runtime.mapping import Encoded, Outbound
-
-USER_AGENT = "hipchat-package-runtime/1.0"
 
 
 @dataclass
@@ -33,8 +32,9 @@ def basic_authorization(username: str, password: str) -> str:
 
 
 class Upstream:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, api: UpstreamApi) -> None:
         self.settings = settings
+        self.api = api
         self.base = settings.api_url.rstrip("/")
         self._session: requests.Session | None = None
         self._pid = 0
@@ -56,7 +56,7 @@ class Upstream:
         return f"{self.base}{outbound.path}{query}"
 
     def send(self, outbound: Outbound, encoded: Encoded) -> UpstreamResponse:
-        headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
+        headers = {"Accept": "application/json", "User-Agent": self.api.user_agent}
         if encoded.content_type:
             headers["Content-Type"] = encoded.content_type
         if outbound.bearer:
@@ -83,15 +83,16 @@ class Upstream:
         except requests.exceptions.SSLError:
             raise CallError(
                 "INTERNAL_PACKAGE_ERROR",
-                f"The TLS certificate of HipChat at {self.base} could not be verified (HIPCHAT_CA_BUNDLE names a private CA).",
+                f"The TLS certificate of {self.api.name} at {self.base} could not be verified (HIPCHAT_CA_BUNDLE names a private CA).",
                 http_status=502,
             ) from None
         except requests.ConnectionError as exc:
             if any(isinstance(arg, ReadTimeoutError) for arg in exc.args):
                 raise self._timeout() from None
-            raise CallError("INTERNAL_PACKAGE_ERROR", f"HipChat at {self.base} could not be reached.", http_status=502) from None
+            raise CallError("INTERNAL_PACKAGE_ERROR", f"{self.api.name} at {self.base} could not be reached.", http_status=502) from None
         except requests.RequestException as exc:
-            raise CallError("INTERNAL_PACKAGE_ERROR", f"The request to HipChat failed ({type(exc).__name__}).", http_status=502) from None
+            message = f"The request to {self.api.name} failed ({type(exc).__name__})."
+            raise CallError("INTERNAL_PACKAGE_ERROR", message, http_status=502) from None
 
     def _read(self, response: requests.Response) -> bytes:
         limit = self.settings.max_upstream_bytes
@@ -99,12 +100,14 @@ class Upstream:
         for chunk in response.iter_content(64 * 1024):
             size += len(chunk)
             if size > limit:
-                raise CallError("INTERNAL_PACKAGE_ERROR", f"HipChat's answer is larger than {limit} bytes.", http_status=502)
+                raise CallError("INTERNAL_PACKAGE_ERROR", f"{self.api.name}'s answer is larger than {limit} bytes.", http_status=502)
             chunks.append(chunk)
         return b"".join(chunks)
 
     def _timeout(self) -> CallError:
         s = self.settings
         return CallError(
-            "UPSTREAM_TIMEOUT", f"HipChat did not answer in time (connect {s.connect_timeout}s, read {s.read_timeout}s).", http_status=504
+            "UPSTREAM_TIMEOUT",
+            f"{self.api.name} did not answer in time (connect {s.connect_timeout}s, read {s.read_timeout}s).",
+            http_status=504,
         )

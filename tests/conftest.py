@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,32 +47,56 @@ def call(client):
     return _call
 
 
-@pytest.fixture
-def gunicorn_runtime(upstream: HTTPServer, tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """The runtime under gunicorn, pointed at the recording upstream: (base URL, log file)."""
+@contextmanager
+def runtime_under_gunicorn(env: dict[str, str], log_path: Path) -> Iterator[str]:
+    """The runtime under gunicorn with these environment variables, up and answering: its base URL."""
     port = free_port()
-    log_path = tmp_path / "runtime.log"
-    process = start_gunicorn("runtime.app:create_app()", port, {"HIPCHAT_API_URL": upstream.url_for("/v2")}, log_path=log_path)
-    try:
-        wait_http(f"http://127.0.0.1:{port}/healthz")
-        yield f"http://127.0.0.1:{port}", log_path
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-@pytest.fixture(scope="session")
-def recorded_runtime(make_httpserver, tmp_path_factory) -> Iterator[str]:
-    """One runtime under gunicorn for a whole session, pointed at the session's recording upstream (`upstream` clears it per test)."""
-    port = free_port()
-    log_path = tmp_path_factory.mktemp("recorded-runtime") / "runtime.log"
-    process = start_gunicorn("runtime.app:create_app()", port, {"HIPCHAT_API_URL": make_httpserver.url_for("/v2")}, log_path=log_path)
+    process = start_gunicorn("runtime.app:create_app()", port, env, log_path=log_path)
     try:
         wait_http(f"http://127.0.0.1:{port}/healthz")
         yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+@pytest.fixture
+def gunicorn_runtime(upstream: HTTPServer, tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """The runtime under gunicorn, pointed at the recording upstream: (base URL, log file)."""
+    log_path = tmp_path / "runtime.log"
+    with runtime_under_gunicorn({"HIPCHAT_API_URL": upstream.url_for("/v2")}, log_path) as base:
+        yield base, log_path
+
+
+@pytest.fixture(scope="session")
+def recorded_runtime(make_httpserver, tmp_path_factory) -> Iterator[str]:
+    """One runtime under gunicorn for a whole session, pointed at the session's recording upstream (`upstream` clears it per test)."""
+    log_path = tmp_path_factory.mktemp("recorded-runtime") / "runtime.log"
+    with runtime_under_gunicorn({"HIPCHAT_API_URL": make_httpserver.url_for("/v2")}, log_path) as base:
+        yield base
+
+
+ACME_CATALOG = Path(__file__).resolve().parent / "fixtures" / "acme" / "metadata.json"
+ACME_API_PATH = "/v3"
+
+
+@pytest.fixture
+def acme_settings(upstream: HTTPServer) -> Settings:
+    """Settings serving the second catalog (tests/fixtures/acme), package Acme, with the recording upstream as its API."""
+    return Settings(catalog_path=str(ACME_CATALOG), api_url=upstream.url_for(ACME_API_PATH), connect_timeout=2.0, read_timeout=2.0)
+
+
+@pytest.fixture
+def acme_client(acme_settings: Settings):
+    return create_app(acme_settings).test_client()
+
+
+@pytest.fixture(scope="session")
+def acme_runtime(make_httpserver, tmp_path_factory) -> Iterator[str]:
+    """The Acme catalog served under gunicorn for a whole session, loaded through RUNTIME_CATALOG as a deployment would."""
+    env = {"RUNTIME_CATALOG": str(ACME_CATALOG), "HIPCHAT_API_URL": make_httpserver.url_for(ACME_API_PATH)}
+    with runtime_under_gunicorn(env, tmp_path_factory.mktemp("acme-runtime") / "runtime.log") as base:
+        yield base
 
 
 @dataclass

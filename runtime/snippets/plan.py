@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from runtime import arguments
-from runtime.catalog import Arg, Function
+from runtime.catalog import EnvironmentNames, Function
 from runtime.envelope import CallError, caller_error, invalid_arguments
 from runtime.examples import example_value
 
@@ -46,15 +46,10 @@ class Plan:
         return tuple(e for e in self.entries if e.env)
 
 
-def env_name(arg: Arg) -> str:
-    """The environment variable a secret argument comes from: HIPCHAT_TOKEN for the bearer token, else HIPCHAT_<UPPER_SNAKE>."""
-    if any(wire.location == "bearer" for wire in arg.wires):
-        return "HIPCHAT_TOKEN"
-    return "HIPCHAT_" + re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", arg.name).upper()
+def build_plan(function: Function, raw_args: Any, url: str, max_depth: int, environment: EnvironmentNames) -> Plan:
+    """The snippet's plan for these args; raises CallError as a call with the same args would (secrets aside).
 
-
-def build_plan(function: Function, raw_args: Any, url: str, max_depth: int) -> Plan:
-    """The snippet's plan for these args; raises CallError as a call with the same args would (secrets aside)."""
+    Each secret is read from the environment variable the package's environment names for it."""
     if not isinstance(raw_args, dict):
         raise caller_error("JSON_VALIDATION", "args must be a JSON object.", ["args"])
     secrets = {a.name for a in function.args.values() if a.secret and (a.required or a.name in raw_args)}
@@ -63,7 +58,7 @@ def build_plan(function: Function, raw_args: Any, url: str, max_depth: int) -> P
     uploads: list[Upload] = []
     for arg in function.args.values():
         if arg.name in secrets:
-            entries.append(Entry(arg.name, env=env_name(arg)))
+            entries.append(Entry(arg.name, env=environment.variable(arg)))
         elif arg.name in raw_args and arg.name in prepared:
             value = prepared[arg.name]
             _check_writable(arg.name, value)
@@ -73,7 +68,7 @@ def build_plan(function: Function, raw_args: Any, url: str, max_depth: int) -> P
                     uploads.append(upload)
                     continue
             entries.append(Entry(arg.name, value))
-    return Plan(function.name, function.block.get("description", ""), url, tuple(entries), tuple(uploads))
+    return Plan(function.name, function.summary, url, tuple(entries), tuple(uploads))
 
 
 def _validate(function: Function, raw_args: dict[str, Any], secrets: set[str], max_depth: int) -> dict[str, Any]:

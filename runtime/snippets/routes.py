@@ -45,7 +45,8 @@ def _answer(name: str, language_name: str, args_for: Any) -> Response:
             known = list(LANGUAGES)
             message = f"No snippet language {language_name!r}. Languages: {', '.join(known)}."
             raise CallError("UNKNOWN_LANGUAGE", message, ["language"], 404, {"languages": known})
-        plan = build_plan(function, args_for(function), _call_url(function), runtime().settings.max_json_depth)
+        catalog = runtime().catalog
+        plan = build_plan(function, args_for(function), _call_url(function), runtime().settings.max_json_depth, catalog.environment)
     except CallError as error:
         return reply_response(error.reply())
     headers = {"Content-Disposition": f'inline; filename="{filename(language, plan)}"', "X-Content-Type-Options": "nosniff"}

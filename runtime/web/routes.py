@@ -23,7 +23,14 @@ def make_web_blueprint() -> Blueprint:
         catalog = _catalog().listing()
         groups = describe.grouped(catalog["blocks"])
         return _page(
-            render_template("web/listing.html", package=catalog["package"], catalog=catalog, groups=groups, count=len(catalog["blocks"]))
+            render_template(
+                "web/listing.html",
+                package=catalog["package"],
+                catalog=catalog,
+                groups=groups,
+                count=len(catalog["blocks"]),
+                access=lambda block: describe.access_sentence(block.get("access"), catalog.get("access")),
+            )
         )
 
     @web.get("/functions/<name>")
@@ -41,6 +48,9 @@ def make_web_blueprint() -> Blueprint:
                 present=present,
                 describe=describe,
                 requirements=describe.requirement_lines(block),
+                access=describe.access_sentence(block.get("access"), catalog.document.get("access")),
+                definitions=catalog.document.get("access", {"tokens": {}, "scopes": {}}),
+                token_env=catalog.environment.token,
                 languages=tuple(LANGUAGES),
                 call_url=url_for("api.call", name=block["name"]),
             )
@@ -50,7 +60,7 @@ def make_web_blueprint() -> Blueprint:
 
 
 def _catalog():
-    return current_app.extensions["hipchat_runtime"].catalog
+    return current_app.extensions["package_runtime"].catalog
 
 
 def _page(html: str, status: int = 200) -> Response:

@@ -21,6 +21,29 @@ def test_one_block_is_served_by_its_name(client):
     assert (max_results["type"], max_results["minimum"], max_results["maximum"]) == ("Number", 0, 1000)
 
 
+RAPIDAPI_BLOCK_KEYS = {"name", "description", "args", "callbacks"}
+
+
+def test_the_listing_says_who_may_call_each_function(client):
+    listing = client.get("/api/HipChat").get_json()
+    assert set(listing["access"]["tokens"]) == {"group", "room", "user"}
+    assert "send_notification" in listing["access"]["scopes"]
+    for block in listing["blocks"]:
+        assert set(block) >= RAPIDAPI_BLOCK_KEYS, block["name"]
+        assert set(block["access"]) >= {"tokens", "scopes"}, block["name"]
+    private_message = next(b for b in listing["blocks"] if b["name"] == "sendPrivateMessage")
+    assert private_message["access"] == {"tokens": ["user"], "scopes": ["send_message"], "confirmed": True}
+
+
+def test_a_block_shows_its_access_and_its_clean_description(client):
+    block = client.get("/api/HipChat/deleteSession").get_json()
+    assert block["description"] == "Deletes the OAuth session via its associated access_token."
+    assert block["access"] == {"tokens": ["group", "room", "user"], "scopes": [], "confirmed": True}
+    assert "summary" not in block
+    room = client.get("/api/HipChat/getRoom").get_json()
+    assert room["access"] == {"tokens": ["group", "room", "user"], "scopes": ["view_group", "view_room"]}
+
+
 def test_one_block_is_served_by_its_alias(client):
     assert client.get("/api/HipChat/getRoomAllParticipants").get_json()["name"] == "getRoomtAllParticipants"
 

@@ -10,9 +10,10 @@ import jsonschema
 import pytest
 
 from runtime.app import create_app
-from runtime.catalog import SCHEMA_PATH, CatalogError, build_catalog, load_catalog
+from runtime.catalog import SCHEMA_PATH, CatalogError, UpstreamApi, build_catalog, load_catalog
 from runtime.config import ROOT, Settings
 from tests.helpers import SEED
+from tests.runtime.sandbox_endpoints import FUNCTION_ENDPOINTS, sandbox_access
 
 DOCUMENT = json.loads((ROOT / "metadata.json").read_text())
 
@@ -31,6 +32,12 @@ def seed_functions() -> dict[str, list[str]]:
         if current and row and row.group(1) != "Field":
             functions[current].append(row.group(1))
     return functions
+
+
+def seed_descriptions() -> dict[str, str]:
+    """Function name -> its description: the first line of text under its heading in the seed README."""
+    sections = re.split(r"^## HipChat\.(\w+)\s*$", SEED.read_text(), flags=re.M)
+    return {name: body.strip().splitlines()[0].strip() for name, body in zip(sections[1::2], sections[2::2], strict=True)}
 
 
 needs_seed = pytest.mark.skipif(not SEED.exists(), reason=f"the seed is not at {SEED}")
@@ -55,6 +62,103 @@ def test_every_seed_argument_name_is_in_its_block():
     for name, seed_args in seed_functions().items():
         missing = set(seed_args) - set(catalog.functions[name].args)
         assert not missing, f"{name} lacks {missing}"
+
+
+@needs_seed
+def test_every_block_keeps_the_seeds_description():
+    descriptions = {block["name"]: block["description"] for block in DOCUMENT["blocks"]}
+    assert descriptions == seed_descriptions()
+
+
+# What HipChat's reference pages put around a description, which the seed copied into some of them.
+PAGE_FURNITURE = re.compile(r"Authentication required|Accessible by|\b(\w+) \1\b", re.I)
+
+
+def display_description(block: dict) -> str:
+    return block.get("summary", block["description"])
+
+
+def test_every_shown_description_is_a_clean_sentence():
+    for block in DOCUMENT["blocks"]:
+        text = display_description(block)
+        assert not PAGE_FURNITURE.search(text), (block["name"], text)
+        assert re.fullmatch(r"[A-Z].*\.", text), (block["name"], text)
+        assert not re.search(r"[a-z] [A-Z][a-z]+ [a-z]", text), (block["name"], text)  # two sentences run together
+
+
+def test_a_summary_is_given_only_where_the_seeds_description_is_broken_or_ambiguous():
+    summaries = {block["name"]: block["summary"] for block in DOCUMENT["blocks"] if "summary" in block}
+    assert summaries["deleteGlobalDialog"] == "Delete a global dialog."
+    assert summaries["deleteSession"] == "Deletes the OAuth session via its associated access_token."
+    for name, summary in summaries.items():
+        assert summary != block_named(DOCUMENT, name)["description"], name
+
+
+def test_no_two_functions_are_shown_with_the_same_description():
+    # The seed gives getGroupStatistics getGroup's text, sendRoomNotification sendMessageToRoom's, and one text to both
+    # getRoomMessage and getPrivatechatMessage.
+    shown: dict[str, str] = {}
+    for block in DOCUMENT["blocks"]:
+        text = display_description(block)
+        assert text not in shown, (block["name"], shown.get(text), text)
+        shown[text] = block["name"]
+
+
+def test_argument_infos_have_no_doubled_words():
+    for block in DOCUMENT["blocks"]:
+        for arg in block["args"]:
+            assert not PAGE_FURNITURE.search(arg["info"]), (block["name"], arg["name"], arg["info"])
+
+
+def test_every_block_says_who_may_call_it_in_the_packages_terms():
+    definitions = DOCUMENT["access"]
+    for block in DOCUMENT["blocks"]:
+        access = block["access"]
+        assert set(access["tokens"]) <= set(definitions["tokens"]), block["name"]
+        assert set(access["scopes"]) <= set(definitions["scopes"]), block["name"]
+        if not access["tokens"]:
+            assert not access["scopes"], block["name"]
+
+
+def test_the_catalogs_access_agrees_with_the_sandboxs_scope_table():
+    table = sandbox_access()
+    assert set(DOCUMENT["access"]["scopes"]) == set(table.ALL_SCOPES)
+    assert set(FUNCTION_ENDPOINTS) == {block["name"] for block in DOCUMENT["blocks"]}
+    for block in DOCUMENT["blocks"]:
+        enforced = table.ENDPOINTS[FUNCTION_ENDPOINTS[block["name"]]]
+        access = block["access"]
+        assert set(access["scopes"]) == set(enforced.scopes), block["name"]
+        assert (not access["tokens"]) == enforced.public, block["name"]
+        assert (access["tokens"] == ["user"]) == enforced.users_only, block["name"]
+
+
+def test_access_naming_an_unknown_scope_is_refused():
+    document = broken(lambda d: block_named(d, "getRoom")["access"].update(scopes=["view_rooms"]))
+    with pytest.raises(CatalogError, match=r"\(getRoom\): access.scopes names \['view_rooms'\]"):
+        build_catalog(document)
+
+
+def test_access_naming_an_unknown_token_kind_is_refused():
+    document = broken(lambda d: block_named(d, "getRoom")["access"].update(tokens=["guest"]))
+    with pytest.raises(CatalogError, match=r"\(getRoom\): access.tokens names \['guest'\]"):
+        build_catalog(document)
+
+
+def test_the_listing_shows_the_summary_as_the_description_and_leaves_private_keys_out():
+    listing = load_catalog(ROOT / "metadata.json").listing()
+    block = next(b for b in listing["blocks"] if b["name"] == "deleteGlobalDialog")
+    assert block["description"] == "Delete a global dialog."
+    assert all("summary" not in b for b in listing["blocks"])
+    assert {"upstream", "environmentPrefix", "$defs"}.isdisjoint(listing)
+    assert listing["access"] == DOCUMENT["access"]
+
+
+def test_the_upstream_facts_and_secret_names_default_from_the_package_name():
+    document = broken(lambda d: [d.pop(key) for key in ("upstream", "environmentPrefix")])
+    catalog = build_catalog(document)
+    assert catalog.upstream == UpstreamApi("HipChat", "hipchat-package-runtime/1.0", ())
+    assert catalog.environment.token == "HIPCHAT_TOKEN"
+    assert catalog.environment.variable(catalog.find("getAccessToken").args["clientSecret"]) == "HIPCHAT_CLIENT_SECRET"
 
 
 def test_arguments_the_seed_lacks_are_marked_as_additions():

@@ -62,6 +62,20 @@ def test_describe_shows_conditional_requirements_and_notes(cli):
         assert note in result.stdout
 
 
+def test_describe_says_who_may_call_the_function(cli):
+    result = cli("describe", "sendPrivateMessage")
+    assert result.returncode == 0
+    assert "Access: Token: user; scope: send_message.\n" in result.stdout
+    assert "Access: No token needed (unconfirmed).\n" in cli("describe", "getAddonCapabilitiesSchema").stdout
+
+
+def test_list_and_describe_show_the_clean_description(cli):
+    listed = next(line for line in cli("list").stdout.splitlines() if line.split()[:1] == ["deleteSession"])
+    assert listed.split(None, 1)[1] == "Deletes the OAuth session via its associated access_token."
+    described = cli("describe", "deleteGlobalDialog").stdout
+    assert described.startswith("deleteGlobalDialog: Delete a global dialog.\n")
+
+
 def test_describe_of_an_unknown_function_is_a_usage_error(cli):
     result = cli("describe", "getNothing")
     assert result.returncode == 2

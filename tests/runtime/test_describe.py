@@ -29,3 +29,28 @@ def test_constraints_name_item_schemas_and_defaults():
 def test_requirement_lines_join_requires_and_requires_when():
     block = {"requires": {"cardId": ["cardStyle"]}, "requiresWhen": [{"arg": "grantType", "equals": "password", "require": ["username"]}]}
     assert describe.requirement_lines(block) == [("cardId is given", ["cardStyle"]), ('grantType is "password"', ["username"])]
+
+
+DEFINITIONS = {
+    "tokens": {"group": {"label": "group client", "info": "…"}, "user": {"label": "user", "info": "…"}},
+    "scopes": {"view_group": "…", "view_room": "…"},
+}
+
+
+def test_access_sentence_names_the_token_kinds_by_label_and_any_one_scope():
+    access = {"tokens": ["group", "user"], "scopes": ["view_group", "view_room"], "confirmed": True}
+    assert describe.access_sentence(access, DEFINITIONS) == "Token: group client or user; scope: view_group or view_room."
+
+
+def test_access_sentence_says_when_no_token_or_no_scope_is_needed():
+    assert describe.access_sentence({"tokens": [], "scopes": [], "confirmed": True}, DEFINITIONS) == "No token needed."
+    assert describe.access_sentence({"tokens": ["user"], "scopes": [], "confirmed": True}, DEFINITIONS) == "Token: user; no scope needed."
+
+
+def test_access_sentence_marks_access_the_documentation_does_not_state():
+    sentence = describe.access_sentence({"tokens": ["user"], "scopes": ["view_room"]}, DEFINITIONS)
+    assert sentence == "Token: user; scope: view_room (unconfirmed)."
+
+
+def test_access_sentence_is_empty_when_the_catalog_does_not_say():
+    assert describe.access_sentence(None, DEFINITIONS) == ""

@@ -80,8 +80,26 @@ def test_operation_tags_and_summaries_come_from_the_catalog(document):
     for name, function in CATALOG.functions.items():
         operation = call_operation(document, name)
         assert operation["tags"] == [function.block["group"]]
-        assert operation["summary"] == function.block["description"]
+        assert operation["summary"] == function.block.get("summary", function.block["description"])
     assert {tag["name"] for tag in document["tags"]} >= {f.block["group"] for f in CATALOG.functions.values()}
+
+
+def test_a_broken_seed_description_gives_way_to_the_clean_summary(document):
+    operation = call_operation(document, "deleteSession")
+    assert operation["summary"] == "Deletes the OAuth session via its associated access_token."
+    assert "Accessible by" not in operation["description"]
+
+
+def test_each_operation_carries_who_may_call_it(document):
+    for name, function in CATALOG.functions.items():
+        operation = call_operation(document, name)
+        assert operation["x-access"] == function.block["access"], name
+    room = call_operation(document, "getRoom")
+    assert "Access: Token: group client, room client or user; scope: view_group or view_room (unconfirmed)." in room["description"]
+    notification = call_operation(document, "sendRoomNotification")
+    assert "Access: Token: group client, room client or user; scope: send_notification." in notification["description"]
+    assert "Access: Token: user; scope: send_message." in call_operation(document, "sendPrivateMessage")["description"]
+    assert "Access: No token needed." in call_operation(document, "getAccessToken")["description"]
 
 
 def test_block_notes_and_aliases_are_in_the_description(document):

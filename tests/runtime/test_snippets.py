@@ -13,7 +13,6 @@ from runtime.config import Settings
 from runtime.examples import example_value
 from runtime.openapi import request_example
 from runtime.snippets.literals import json_text
-from runtime.snippets.plan import env_name
 from runtime.snippets.render import LANGUAGES
 
 CATALOG = load_catalog(Settings().catalog_file)
@@ -92,7 +91,7 @@ def test_a_secret_given_in_args_appears_in_no_snippet(client, language):
         for name in args:
             arg = CATALOG.find(function).args[name]
             if arg.secret:
-                assert env_name(arg) in text
+                assert CATALOG.environment.variable(arg) in text
 
 
 @pytest.mark.parametrize(
@@ -106,7 +105,7 @@ def test_a_secret_given_in_args_appears_in_no_snippet(client, language):
     ],
 )
 def test_each_secret_has_its_environment_variable(function, arg, variable):
-    assert env_name(CATALOG.find(function).args[arg]) == variable
+    assert CATALOG.environment.variable(CATALOG.find(function).args[arg]) == variable
 
 
 def test_the_token_may_be_left_out(client):

@@ -46,6 +46,12 @@ def test_a_redirect_gives_the_target_url_not_the_image(client, upstream):
     assert to(response) == upstream.url_for("/files/photos/alice-big.png")
 
 
+def test_the_request_carries_the_packages_user_agent(client, upstream):
+    upstream.expect_request(ROOM_PATH, method="GET").respond_with_json({"id": 7})
+    get_room(client)
+    assert sent(upstream)[0].headers["User-Agent"] == "hipchat-package-runtime/1.0"
+
+
 def test_rate_limit_headers_are_passed_back(client, upstream):
     headers = {"X-Ratelimit-Limit": "500", "X-Ratelimit-Remaining": "499", "X-Ratelimit-Reset": "1800000000", "X-Other": "no"}
     upstream.expect_request(ROOM_PATH).respond_with_json({"id": 7}, headers=headers)

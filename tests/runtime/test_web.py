@@ -60,6 +60,38 @@ def test_listing_cards_carry_search_text(client):
     assert "room members" in text
 
 
+def test_listing_cards_show_the_clean_description_and_who_may_call(client):
+    soup = page(client, "/")
+    card = soup.select_one('.card[data-function="deleteSession"]')
+    assert card.select_one(".card-description").get_text() == "Deletes the OAuth session via its associated access_token."
+    assert card.select_one(".card-access").get_text() == "Token: group client, room client or user; no scope needed."
+    private_message = soup.select_one('.card[data-function="sendPrivateMessage"]')
+    assert private_message.select_one(".card-access").get_text() == "Token: user; scope: send_message."
+    assert "send_message" in private_message["data-search"]  # a scope finds the functions that need it
+
+
+def test_function_page_says_who_may_call_and_what_the_terms_mean(client):
+    soup = page(client, "/functions/getRoom")
+    assert soup.select_one(".access").get_text(" ", strip=True) == (
+        "Access: Token: group client, room client or user; scope: view_group or view_room (unconfirmed)."
+    )
+    terms = [item.get_text(" ", strip=True) for item in soup.select(".access-terms li")]
+    assert terms[0] == "group client token: " + CATALOG["access"]["tokens"]["group"]["info"]
+    assert terms[-1] == "view_room : " + CATALOG["access"]["scopes"]["view_room"]
+    assert len(terms) == 5
+
+
+def test_function_page_of_a_token_free_function_has_no_terms_to_explain(client):
+    soup = page(client, "/functions/getCapabilities")
+    assert soup.select_one(".access").get_text(" ", strip=True) == "Access: No token needed."
+    assert soup.select_one(".access-terms") is None
+
+
+def test_function_page_shows_the_clean_description(client):
+    soup = page(client, "/functions/deleteGlobalDialog")
+    assert soup.select_one(".function-header .description").get_text() == "Delete a global dialog."
+
+
 def test_pages_answer_with_a_content_security_policy(client):
     for path in ("/", "/functions/getRoom"):
         policy = client.get(path).headers["Content-Security-Policy"]
@@ -180,6 +212,7 @@ def test_catalog_texts_are_escaped_everywhere(tmp_path):
     block["args"][0]["info"] = hostile
     block["args"][0]["correction"] = hostile
     document["tagline"] = hostile
+    document["access"]["scopes"]["view_room"] = hostile
     catalog_path = tmp_path / "catalog.json"
     catalog_path.write_text(json.dumps(document), encoding="utf-8")
     client = create_app(Settings(catalog_path=str(catalog_path))).test_client()

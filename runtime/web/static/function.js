@@ -6,7 +6,7 @@
   const form = document.getElementById("call-form");
   const fields = Array.from(form.querySelectorAll(".field[data-arg]"));
   const callUrl = root.dataset.callUrl;
-  const storageKey = (name) => `hipchat-package.secret.${name}`;
+  const storageKey = (name) => `${root.dataset.package.toLowerCase()}-package.secret.${name}`;
 
   // ---- reading the form -------------------------------------------------------------------------
 

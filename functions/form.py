@@ -1,6 +1,7 @@
-"""getAccessToken: HipChat's token endpoint takes a form-encoded body (the client credentials go as HTTP Basic).
+"""A form-encoded body (application/x-www-form-urlencoded): each body argument a field, valued as in a query string.
 
-The catalog says which fields go where and which grant needs which argument; this module only encodes.
+HipChat's token endpoint (getAccessToken) takes one, with the client credentials as HTTP Basic. Nothing here is
+specific to it: the catalog says which fields go where and which grant needs which argument; this module only encodes.
 """
 
 from __future__ import annotations
