@@ -13,7 +13,6 @@ from runtime.app import create_app
 from runtime.catalog import SCHEMA_PATH, CatalogError, UpstreamApi, build_catalog, load_catalog
 from runtime.config import ROOT, Settings
 from tests.helpers import SEED
-from tests.runtime.sandbox_endpoints import FUNCTION_ENDPOINTS, sandbox_access
 
 DOCUMENT = json.loads((ROOT / "metadata.json").read_text())
 
@@ -118,18 +117,6 @@ def test_every_block_says_who_may_call_it_in_the_packages_terms():
         assert set(access["scopes"]) <= set(definitions["scopes"]), block["name"]
         if not access["tokens"]:
             assert not access["scopes"], block["name"]
-
-
-def test_the_catalogs_access_agrees_with_the_sandboxs_scope_table():
-    table = sandbox_access()
-    assert set(DOCUMENT["access"]["scopes"]) == set(table.ALL_SCOPES)
-    assert set(FUNCTION_ENDPOINTS) == {block["name"] for block in DOCUMENT["blocks"]}
-    for block in DOCUMENT["blocks"]:
-        enforced = table.ENDPOINTS[FUNCTION_ENDPOINTS[block["name"]]]
-        access = block["access"]
-        assert set(access["scopes"]) == set(enforced.scopes), block["name"]
-        assert (not access["tokens"]) == enforced.public, block["name"]
-        assert (access["tokens"] == ["user"]) == enforced.users_only, block["name"]
 
 
 def test_access_naming_an_unknown_scope_is_refused():
