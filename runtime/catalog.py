@@ -256,6 +256,7 @@ TYPE_KEYS = {
     "minItems": {"Array"},
     "commaSeparated": {"Array"},
     "encoding": {"File"},
+    "acceptsBase64": {"File"},
 }
 
 
