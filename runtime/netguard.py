@@ -53,7 +53,7 @@ class Fetch:
     seconds: float
     expired: bool = False
     _end: float = 0.0
-    _connections: list[HTTPConnection] = field(default_factory=list)
+    _sockets: list[socket.socket] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _timer: threading.Timer | None = None
     _token: Any = None
@@ -61,20 +61,26 @@ class Fetch:
     def remaining(self) -> float:
         return max(0.0, self._end - time.monotonic())
 
-    def watch(self, connection: HTTPConnection) -> None:
-        """Shut this connection down when the deadline passes (at once if it has passed)."""
+    def watch(self, sock: socket.socket | None) -> None:
+        """Shut this socket down when the deadline passes (at once if it has passed).
+
+        The socket, not its connection: http.client drops a connection's socket when the answer says
+        Connection: close, and the response goes on reading from it.
+        """
+        if sock is None:
+            return
         with self._lock:
             if not self.expired:
-                self._connections.append(connection)
+                self._sockets.append(sock)
                 return
-        _shut_down(connection)
+        _shut_down(sock)
 
     def _expire(self) -> None:
         with self._lock:
             self.expired = True
-            connections, self._connections = self._connections, []
-        for connection in connections:
-            _shut_down(connection)
+            sockets, self._sockets = self._sockets, []
+        for sock in sockets:
+            _shut_down(sock)
 
     def __enter__(self) -> Fetch:
         self._end = time.monotonic() + self.seconds
@@ -93,13 +99,11 @@ class Fetch:
 _current: ContextVar[Fetch | None] = ContextVar("file_fetch", default=None)
 
 
-def _shut_down(connection: HTTPConnection) -> None:
-    sock = connection.sock
-    if sock is not None:
-        with contextlib.suppress(OSError):  # already closed
-            # The plain socket's shutdown, also for a TLS socket: it wakes a read blocked in another thread, and
-            # leaves the TLS object alone for that thread to fail on.
-            socket.socket.shutdown(sock, socket.SHUT_RDWR)
+def _shut_down(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):  # already closed
+        # The plain socket's shutdown, also for a TLS socket: it wakes a read blocked in another thread, and leaves
+        # the TLS object alone for that thread to fail on.
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
 
 def current_fetch() -> Fetch:
@@ -168,10 +172,10 @@ class _Guard:
 
     def connect(self) -> None:
         super().connect()  # type: ignore[misc]
-        current_fetch().watch(self)  # type: ignore[arg-type]
+        current_fetch().watch(self.sock)
 
     def request(self, *args: Any, **kwargs: Any) -> None:
-        current_fetch().watch(self)  # type: ignore[arg-type]  # a pooled connection, reused by this fetch
+        current_fetch().watch(self.sock)  # a pooled connection this fetch reuses (a new one is watched on connect)
         super().request(*args, **kwargs)  # type: ignore[misc]
 
 
