@@ -109,11 +109,11 @@ class FileResolver:
         kind, *params = match.group("meta").split(";")
         is_base64, filename, media_params = False, "", []
         for param in params:
-            key = param.split("=", 1)[0].strip().lower()
+            key, equals, value = param.partition("=")
             if param.strip().lower() == "base64":
                 is_base64 = True
-            elif key == "name":
-                filename = unquote_to_bytes(param.split("=", 1)[1]).decode("utf-8", "replace")
+            elif key.strip().lower() == "name" and equals:
+                filename = unquote_to_bytes(value).decode("utf-8", "replace")
             else:
                 media_params.append(param)
         content_type = media_type(";".join([kind or "text/plain", *media_params]))  # RFC 2397's default media type

@@ -43,6 +43,7 @@ def raw_http_server() -> Iterator[Callable[[RawHandler], int]]:
     return when stopping is set."""
     stopping = threading.Event()
     listeners: list[socket.socket] = []
+    connections: list[socket.socket] = []
     threads: list[threading.Thread] = []
 
     def serve(listener: socket.socket, handler: RawHandler) -> None:
@@ -51,6 +52,7 @@ def raw_http_server() -> Iterator[Callable[[RawHandler], int]]:
                 connection, _ = listener.accept()
             except OSError:
                 return
+            connections.append(connection.dup())  # a handle that survives the handler wrapping the socket in TLS
             thread = threading.Thread(target=_handle, args=(connection, handler, stopping), daemon=True)
             thread.start()
             threads.append(thread)
@@ -65,10 +67,11 @@ def raw_http_server() -> Iterator[Callable[[RawHandler], int]]:
 
     yield start
     stopping.set()
-    for listener in listeners:
+    for sock in [*listeners, *connections]:
         with contextlib.suppress(OSError):
-            listener.shutdown(socket.SHUT_RDWR)  # wakes the accept() (closing alone does not)
-        listener.close()
+            sock.shutdown(socket.SHUT_RDWR)  # wakes a blocked accept() or recv() (closing alone does not)
+    for sock in [*listeners, *connections]:
+        sock.close()
     for thread in threads:
         thread.join(timeout=5)
 

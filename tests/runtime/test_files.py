@@ -162,6 +162,7 @@ BAD_MEDIA_TYPES = [
     "text/plain;charset",
     "text/plain;=utf-8",
     "text/pl@in",
+    "text/plain;name",
 ]
 
 

@@ -82,7 +82,7 @@ def tls_file_server(tmp_path):
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
     context.sni_callback = lambda _socket, name, _context: server_names.append(name)
-    server = HTTPServer(host="127.0.0.1", ssl_context=context)
+    server = HTTPServer(host="127.0.0.1", ssl_context=context)  # closes each connection after its answer
     server.start()
     server.expect_request("/files/chart.png").respond_with_data(PNG, content_type="image/png")
     yield server, cert, server_names
@@ -113,7 +113,8 @@ def test_an_https_url_signed_by_an_unknown_ca_is_refused_without_file_ca_bundle(
 
 
 @needs_openssl
-def test_a_second_https_fetch_over_the_pool_works(upstream, tls_file_server):
+def test_a_second_https_fetch_reconnects_under_the_host_name(upstream, tls_file_server):
+    """The file host closed the first connection: the pooled connection reconnects, with SNI and checks for localhost."""
     server, cert, server_names = tls_file_server
     expect_share(upstream)
     client = runtime_client(upstream, file_allowed_hosts=("localhost",), file_ca_bundle=str(cert))
@@ -121,7 +122,31 @@ def test_a_second_https_fetch_over_the_pool_works(upstream, tls_file_server):
         response = share_file(client, f"https://localhost:{server.port}/files/chart.png")
         assert response.get_json()["callback"] == "success", response.get_json()
     assert len(sent(server)) == 2
-    assert set(server_names) == {"localhost"}
+    assert server_names == ["localhost", "localhost"]
+
+
+@needs_openssl
+def test_a_second_https_fetch_reuses_the_kept_alive_connection(upstream, raw_http_server, tmp_path):
+    cert, key = self_signed_certificate(tmp_path, "DNS:localhost")
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server_names, requests_seen = [], []  # one server name per TLS connection
+    context.sni_callback = lambda _socket, name, _context: server_names.append(name)
+
+    def keep_alive(connection: socket.socket, stopping: threading.Event) -> None:
+        with context.wrap_socket(connection, server_side=True) as tls:
+            while not stopping.is_set() and (head := read_request_head(tls)):
+                requests_seen.append(head.split(b"\r\n", 1)[0])
+                tls.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: %d\r\n\r\n%s" % (len(PNG), PNG))
+
+    port = raw_http_server(keep_alive)
+    expect_share(upstream)
+    client = runtime_client(upstream, file_allowed_hosts=("localhost",), file_ca_bundle=str(cert))
+    for name in ("a.png", "b.png"):
+        response = share_file(client, f"https://localhost:{port}/{name}")
+        assert response.get_json()["callback"] == "success", response.get_json()
+    assert requests_seen == [b"GET /a.png HTTP/1.1", b"GET /b.png HTTP/1.1"]
+    assert server_names == ["localhost"]
 
 
 # FILE_FETCH_TIMEOUT bounds the whole fetch
