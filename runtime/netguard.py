@@ -51,12 +51,12 @@ class Fetch:
 
     policy: Policy
     seconds: float
-    expired: bool = False
-    _end: float = 0.0
-    _sockets: list[socket.socket] = field(default_factory=list)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-    _timer: threading.Timer | None = None
-    _token: Any = None
+    expired: bool = field(default=False, init=False)
+    _end: float = field(default=0.0, init=False)
+    _sockets: list[socket.socket] = field(default_factory=list, init=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
+    _timer: threading.Timer | None = field(default=None, init=False)
+    _token: Any = field(default=None, init=False)
 
     def remaining(self) -> float:
         return max(0.0, self._end - time.monotonic())
