@@ -319,6 +319,7 @@ TYPE_KEYS = {
     "minItems": {"Array"},
     "commaSeparated": {"Array"},
     "encoding": {"File"},
+    "acceptsBase64": {"File"},
 }
 
 

@@ -47,7 +47,11 @@ class Settings:
         metadata={"env": "FILE_MAX_BYTES", "help": "Largest file a File argument may carry (upload, data: URI or fetched URL)."},
     )
     file_fetch_timeout: float = field(
-        default=10.0, metadata={"env": "FILE_FETCH_TIMEOUT", "help": "Seconds allowed to fetch a File argument given as an http(s) URL."}
+        default=10.0,
+        metadata={
+            "env": "FILE_FETCH_TIMEOUT",
+            "help": "Seconds allowed for the whole fetch of a File URL: connect, redirects, headers and body.",
+        },
     )
     file_allowed_hosts: tuple[str, ...] = field(
         default=(),
@@ -61,6 +65,13 @@ class Settings:
         metadata={
             "env": "FILE_ALLOW_PRIVATE",
             "help": "true lets File URLs reach any loopback, private or link-local address (tests, closed networks).",
+        },
+    )
+    file_ca_bundle: str = field(
+        default="",
+        metadata={
+            "env": "FILE_CA_BUNDLE",
+            "help": "Path of a CA bundle trusted for https File URLs (default: the certifi store; TLS verification stays on).",
         },
     )
     catalog_path: str = field(

@@ -1,13 +1,16 @@
-"""File arguments: a data: URI, an http(s) URL fetched under guard, or an uploaded part. Never a local path."""
+"""File arguments: a data: URI, an http(s) URL fetched under guard, an uploaded part, or (where the catalog says so) a
+bare base64 string. Never a local path.
+
+Whatever the form, what goes upstream is clean: a valid media type and a file name without control characters, so
+that nothing a caller or a fetched server chose can add a header to the upstream request.
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
-import ipaddress
 import mimetypes
 import re
-import socket
 from dataclasses import dataclass
 from email.message import Message
 from pathlib import PurePosixPath
@@ -15,15 +18,21 @@ from typing import Any
 from urllib.parse import unquote_to_bytes, urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
-from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+import urllib3
 
+from runtime.catalog import Arg
 from runtime.config import Settings
 from runtime.envelope import invalid_arguments
+from runtime.netguard import Fetch, FetchRefused, Policy, guarded_session
 
 DATA_URI = re.compile(r"^data:(?P<meta>[^,]*),(?P<data>.*)$", re.S)
 MAX_REDIRECTS = 5
+# RFC 2045: a token is printable US-ASCII without space or tspecials; a parameter value is a token or a quoted-string.
+TOKEN = r"[!#$%&'*+\-.0-9A-Z^_`a-z{|}~]+"
+QUOTED = r'"(?:[\t !#-\[\]-~]|\\[\t -~])*"'
+MEDIA_TYPE = re.compile(rf"{TOKEN}/{TOKEN}")
+PARAMETER = re.compile(rf"[ \t]*(?P<key>{TOKEN})=(?P<value>{TOKEN}|{QUOTED})[ \t]*")
+FORMS = "a data: URI, an http(s) URL or an uploaded file part"
 
 
 @dataclass(frozen=True)
@@ -33,94 +42,85 @@ class FileValue:
     data: bytes
 
 
-class AddressRefused(Exception):
-    """A File URL led to an address that configuration does not open to it.
-
-    Not an OSError on purpose: urllib3 would take an OSError for a network failure and retry it.
-    """
-
-
-def address_allowed(address: str, host: str, settings: Settings) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    public = ip.is_global and not ip.is_multicast
-    return public or settings.file_allow_private or host.lower() in settings.file_allowed_hosts
-
-
-def _guarded(connection_class: type, settings: Settings) -> type:
-    """A urllib3 connection class that resolves the host itself, refuses addresses configuration does not
-    open to File URLs, and connects to the very address it checked (no DNS rebinding gap, no port probing)."""
-
-    class Guarded(connection_class):  # type: ignore[misc, valid-type]
-        def _new_conn(self) -> Any:
-            try:
-                infos = socket.getaddrinfo(self._dns_host, self.port, type=socket.SOCK_STREAM)
-            except socket.gaierror:
-                return super()._new_conn()  # urllib3 reports the resolution failure
-            address = infos[0][4][0]
-            for info in infos:
-                if not address_allowed(info[4][0], self.host, settings):
-                    raise AddressRefused(f"{self.host} resolves to {info[4][0]}, a loopback, private or link-local address")
-            self._dns_host = address
-            return super()._new_conn()
-
-    return Guarded
-
-
-class GuardedAdapter(HTTPAdapter):
-    def __init__(self, settings: Settings) -> None:
-        self._settings = settings
-        super().__init__(max_retries=0)
-
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        super().init_poolmanager(*args, **kwargs)
-        settings = self._settings
-
-        class Pool(HTTPConnectionPool):
-            ConnectionCls = _guarded(HTTPConnection, settings)
-
-        class TLSPool(HTTPSConnectionPool):
-            ConnectionCls = _guarded(HTTPSConnection, settings)
-
-        self.poolmanager.pool_classes_by_scheme = {"http": Pool, "https": TLSPool}
+def media_type(text: str) -> str | None:
+    """text as a clean media type ("type/subtype; key=value"), or None if it is not one (RFC 2045)."""
+    kind, *params = text.split(";")
+    kind = kind.strip(" \t")
+    if not MEDIA_TYPE.fullmatch(kind):
+        return None
+    clean = [kind]
+    for param in params:
+        match = PARAMETER.fullmatch(param)
+        if match is None:
+            return None
+        clean.append(f"{match['key']}={match['value']}")
+    return "; ".join(clean)
 
 
 class FileResolver:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.session = requests.Session()
-        self.session.trust_env = False  # no proxies or netrc credentials from the environment
-        self.session.max_redirects = MAX_REDIRECTS
-        adapter = GuardedAdapter(settings)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
+        self.policy = Policy(settings.file_allowed_hosts, settings.file_allow_private)
+        self.session = guarded_session(settings.file_ca_bundle, MAX_REDIRECTS)
 
-    def resolve(self, name: str, value: Any) -> FileValue:
+    def resolve(self, arg: Arg, value: Any) -> FileValue:
+        name = arg.name
         if isinstance(value, FileValue):
-            self._check_size(name, len(value.data))
-            return value
+            return self._from_upload(name, value)
+        forms = f"the base64 of the file, {FORMS}" if arg.spec.get("acceptsBase64") else FORMS
         if not isinstance(value, str):
-            raise invalid_arguments({name: "must be a data: URI, an http(s) URL or an uploaded file part"})
+            raise invalid_arguments({name: f"must be {forms}"})
+        if not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise invalid_arguments({name: "is not valid text: it holds a lone surrogate (\\ud800-\\udfff)"}) from None
         if value[:5].lower() == "data:":
             return self._from_data_uri(name, value)
         if re.match(r"^https?://", value, re.I):
             return self._fetch(name, value)
-        raise invalid_arguments({name: "must be a data: URI, an http(s) URL or an uploaded file part; local paths are never read"})
+        if arg.spec.get("acceptsBase64"):
+            return self._from_base64(name, value)
+        raise invalid_arguments({name: f"must be {forms}; local paths are never read"})
 
     def _check_size(self, name: str, size: int) -> None:
         if size > self.settings.file_max_bytes:
             raise invalid_arguments({name: f"the file is larger than {self.settings.file_max_bytes} bytes"})
 
+    def _from_upload(self, name: str, upload: FileValue) -> FileValue:
+        self._check_size(name, len(upload.data))
+        content_type = media_type(upload.content_type)
+        if content_type is None:
+            raise invalid_arguments({name: "the uploaded part's Content-Type is not a valid media type (type/subtype)"})
+        return FileValue(safe_filename(upload.filename) or default_filename(content_type), content_type, upload.data)
+
+    def _from_base64(self, name: str, text: str) -> FileValue:
+        try:
+            data = base64.b64decode("".join(text.split()), validate=True)  # line breaks allowed, as base64 tools wrap
+        except (binascii.Error, ValueError):
+            raise invalid_arguments({name: f"is not valid base64 (give the base64 of the file, {FORMS})"}) from None
+        self._check_size(name, len(data))
+        return FileValue(default_filename("application/octet-stream"), "application/octet-stream", data)
+
     def _from_data_uri(self, name: str, uri: str) -> FileValue:
         match = DATA_URI.match(uri)
         if not match:
             raise invalid_arguments({name: "is not a valid data: URI (data:[<type>][;name=<file>][;base64],<data>)"})
-        meta = match.group("meta").split(";")
-        content_type = meta[0] or "text/plain"  # RFC 2397's default media type
-        params = dict(p.split("=", 1) for p in meta[1:] if "=" in p)
+        kind, *params = match.group("meta").split(";")
+        is_base64, filename, media_params = False, "", []
+        for param in params:
+            key, equals, value = param.partition("=")
+            if param.strip().lower() == "base64":
+                is_base64 = True
+            elif key.strip().lower() == "name" and equals:
+                filename = unquote_to_bytes(value).decode("utf-8", "replace")
+            else:
+                media_params.append(param)
+        content_type = media_type(";".join([kind or "text/plain", *media_params]))  # RFC 2397's default media type
+        if content_type is None:
+            raise invalid_arguments({name: "the data: URI's media type is not valid (type/subtype, then ;key=value parameters)"})
         raw = match.group("data")
-        if "base64" in (p.lower() for p in meta[1:]):
+        if is_base64:
             try:
                 data = base64.b64decode(unquote_to_bytes(raw), validate=True)
             except (binascii.Error, ValueError):
@@ -128,34 +128,47 @@ class FileResolver:
         else:
             data = unquote_to_bytes(raw)
         self._check_size(name, len(data))
-        filename = safe_filename(unquote_to_bytes(params.get("name", "")).decode("utf-8", "replace")) or default_filename(content_type)
-        return FileValue(filename, content_type, data)
+        return FileValue(safe_filename(filename) or default_filename(content_type), content_type, data)
 
     def _fetch(self, name: str, url: str) -> FileValue:
-        timeout = self.settings.file_fetch_timeout
-        try:
-            with self.session.get(url, stream=True, timeout=(timeout, timeout)) as response:
-                if response.status_code != 200:
-                    raise invalid_arguments({name: f"fetching the URL answered HTTP {response.status_code}"})
-                declared = response.headers.get("Content-Length", "")
-                if declared.isdigit():
-                    self._check_size(name, int(declared))
-                chunks, size = [], 0
-                for chunk in response.iter_content(64 * 1024):
-                    size += len(chunk)
-                    self._check_size(name, size)
-                    chunks.append(chunk)
-                content_type = response.headers.get("Content-Type", "").split(";")[0].strip() or "application/octet-stream"
-                filename = _filename_from(response, content_type)
-                return FileValue(filename, content_type, b"".join(chunks))
-        except AddressRefused as exc:
-            raise invalid_arguments({name: f"{exc}, which File URLs may not reach (see FILE_ALLOWED_HOSTS)"}) from None
-        except requests.TooManyRedirects:
-            raise invalid_arguments({name: f"fetching the URL took more than {MAX_REDIRECTS} redirects"}) from None
-        except requests.Timeout:
-            raise invalid_arguments({name: f"fetching the URL took longer than {timeout} seconds"}) from None
-        except requests.RequestException as exc:
-            raise invalid_arguments({name: f"the URL could not be fetched ({type(exc).__name__})"}) from None
+        seconds = self.settings.file_fetch_timeout
+        with Fetch(self.policy, seconds) as fetch:
+            try:
+                with self.session.get(url, stream=True, timeout=(seconds, seconds)) as response:
+                    if response.status_code != 200:
+                        raise invalid_arguments({name: f"fetching the URL answered HTTP {response.status_code}"})
+                    declared = response.headers.get("Content-Length", "")
+                    if declared.isdigit():
+                        self._check_size(name, int(declared))
+                    chunks, size = [], 0
+                    for chunk in response.iter_content(64 * 1024):
+                        size += len(chunk)
+                        self._check_size(name, size)
+                        chunks.append(chunk)
+            except FetchRefused as exc:
+                raise invalid_arguments({name: str(exc)}) from None
+            except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
+                raise invalid_arguments({name: _failure(exc, fetch)}) from None
+            if fetch.expired:  # the deadline cut the body short, though the server's framing may not show it
+                raise invalid_arguments({name: _timed_out(fetch)})
+        content_type = media_type(response.headers.get("Content-Type", "")) or "application/octet-stream"
+        return FileValue(_filename_from(response, content_type), content_type, b"".join(chunks))
+
+
+def _timed_out(fetch: Fetch) -> str:
+    return f"fetching the URL took longer than {fetch.seconds} seconds (FILE_FETCH_TIMEOUT, the whole fetch)"
+
+
+def _failure(exc: Exception, fetch: Fetch) -> str:
+    if fetch.expired or isinstance(exc, requests.Timeout):
+        return _timed_out(fetch)
+    if isinstance(exc, requests.TooManyRedirects):
+        return f"fetching the URL took more than {MAX_REDIRECTS} redirects"
+    if isinstance(exc, requests.exceptions.SSLError):
+        if "CERTIFICATE_VERIFY_FAILED" in str(exc):
+            return "the URL's TLS certificate could not be verified (FILE_CA_BUNDLE names a private CA)"
+        return "the TLS handshake with the URL's host failed"
+    return f"the URL could not be fetched ({type(exc).__name__})"
 
 
 def _filename_from(response: requests.Response, content_type: str) -> str:
@@ -166,16 +179,16 @@ def _filename_from(response: requests.Response, content_type: str) -> str:
         name = message.get_filename()
         if name:
             return safe_filename(name) or default_filename(content_type)
-    return safe_filename(unquote_to_bytes(PurePosixPath(urlsplit(response.url).path).name).decode("utf-8", "replace")) or default_filename(
-        content_type
-    )
+    path_name = unquote_to_bytes(PurePosixPath(urlsplit(response.url).path).name).decode("utf-8", "replace")
+    return safe_filename(path_name) or default_filename(content_type)
 
 
 def safe_filename(name: str) -> str:
-    """The last path component of a name, without control characters or quotes."""
+    """The last path component of a name, without control characters (C0, DEL, C1, line separators), lone surrogates
+    or quotes."""
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    return re.sub(r'[\x00-\x1f\x7f"]', "", name).strip()[:255]
+    return re.sub(r'[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff"]', "", name).strip()[:255]
 
 
 def default_filename(content_type: str) -> str:
-    return "file" + (mimetypes.guess_extension(content_type) or "")
+    return "file" + (mimetypes.guess_extension(content_type.split(";")[0]) or "")

@@ -43,7 +43,7 @@ class Runtime:
             args = arguments.prepare(function, raw_args, uploads, self.settings.max_json_depth)
             for arg in function.file_args:
                 if arg.name in args:
-                    args[arg.name] = self.files.resolve(arg.name, args[arg.name])
+                    args[arg.name] = self.files.resolve(arg, args[arg.name])
             outbound = mapping.build(function, args)
             failed = complete(function, outbound, self.upstream)
             if failed is not None:

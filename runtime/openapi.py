@@ -19,6 +19,8 @@ COMPONENTS_PREFIX = "#/components/schemas/"
 PACKAGE_TAG = "Package"
 FILE_FORMS = "a data: URI (data:[<type>][;name=<file>][;base64],<data>) or an http(s) URL the runtime fetches"
 FILE_PATTERN = "^(data:[^,]*,|https?://)"
+BASE64_FORM = "the file's bytes as a bare base64 string, "
+BASE64_PATTERN = "^(data:[^,]*,|https?://|[A-Za-z0-9+/\\s]+=*\\s*$)"
 UPSTREAM_CODES = ("API_ERROR", "RATE_LIMITED", "UPSTREAM_TIMEOUT", "INTERNAL_PACKAGE_ERROR")
 API = "{api}"  # stands for the upstream API's name (the catalog's upstream.name) in the texts below
 
@@ -227,7 +229,10 @@ def _args_schema(function: Function) -> dict[str, Any]:
 
 
 def _file_schema(arg: Arg) -> dict[str, Any]:
-    """In a JSON call a File argument is text: a data: URI or a URL (an upload is a multipart part instead)."""
+    """In a JSON call a File argument is text: a data: URI or a URL (an upload is a multipart part instead), or the
+    bare base64 of the file where the catalog says acceptsBase64."""
+    if arg.spec.get("acceptsBase64"):
+        return {"type": "string", "pattern": BASE64_PATTERN, "description": f"{arg.spec['info']} Give {BASE64_FORM}{FILE_FORMS}."}
     return {"type": "string", "pattern": FILE_PATTERN, "description": f"{arg.spec['info']} Give {FILE_FORMS}."}
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 from pathlib import Path
 
@@ -26,8 +27,28 @@ def raw_path(request) -> str:
     return uri.split("?", 1)[0]
 
 
+def share_file(client, file_value, message: str = "Release notes"):
+    """shareFileWithRoom to Ops Room with file_value as its File argument: the Flask test client's response."""
+    args = {"authToken": TOKEN, "roomIdOrName": "Ops Room", "file": file_value, "message": message}
+    return client.post("/api/HipChat/shareFileWithRoom", json={"args": args})
+
+
 def body_json(request):
     return json.loads(request.get_data() or b"null")
+
+
+def self_signed_certificate(directory: Path, subject_alt_name: str) -> tuple[Path, Path]:
+    """A one-day certificate for CN=localhost with the given subjectAltName, made by openssl: (certificate, key) paths."""
+    key, cert = directory / "key.pem", directory / "cert.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert), "-days", "1"),
+            *("-subj", "/CN=localhost", "-addext", f"subjectAltName={subject_alt_name}"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
 
 
 def start_gunicorn(app_spec: str, port: int, env: dict[str, str], workers: int = 1, log_path: Path | None = None) -> subprocess.Popen:
@@ -35,3 +56,14 @@ def start_gunicorn(app_spec: str, port: int, env: dict[str, str], workers: int =
     return serving.start_gunicorn(
         app_spec, port, env, workers=workers, threads=4, extra=("--access-logfile", "-"), log_path=log_path or Path(os.devnull)
     )
+
+
+def read_request_head(connection: socket.socket) -> bytes:
+    """The request line and headers a client sent, up to the blank line."""
+    head = b""
+    while b"\r\n\r\n" not in head:
+        chunk = connection.recv(4096)
+        if not chunk:
+            break
+        head += chunk
+    return head

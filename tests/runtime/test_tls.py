@@ -4,43 +4,20 @@ from __future__ import annotations
 
 import shutil
 import ssl
-import subprocess
 
 import pytest
 from pytest_httpserver import HTTPServer
 
 from runtime.app import create_app
 from runtime.config import Settings
-from tests.helpers import TOKEN
+from tests.helpers import TOKEN, self_signed_certificate
 
 pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl makes the test certificate (install-toolchains)")
 
 
 @pytest.fixture
 def tls_upstream(tmp_path):
-    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-            "-days",
-            "1",
-            "-subj",
-            "/CN=localhost",
-            "-addext",
-            "subjectAltName=DNS:localhost,IP:127.0.0.1",
-        ],
-        check=True,
-        capture_output=True,
-    )
+    cert, key = self_signed_certificate(tmp_path, "DNS:localhost,IP:127.0.0.1")
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
     server = HTTPServer(host="127.0.0.1", ssl_context=context)
