@@ -73,6 +73,14 @@ class Settings:
             "help": "The runtime's public base URL, written into exported snippets (default: the URL the page was served from).",
         },
     )
+    cors_origins: tuple[str, ...] = field(
+        default=(),
+        metadata={
+            "env": "RUNTIME_CORS_ORIGINS",
+            "help": "Comma-separated origins (https://app.example.com) whose pages may call /api/HipChat/*, or * for any "
+            "(default: none, no CORS headers).",
+        },
+    )
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
