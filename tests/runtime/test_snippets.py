@@ -242,7 +242,7 @@ def test_a_curl_snippet_without_secrets_sends_plain_json(client):
 
     assert "--variable" not in text and "--expand-" not in text
     assert "  --json '{\"args\": {}}' \\\n" in text
-    assert "curl 7.82 or later" in text
+    assert "# Needs curl 7.82 or later (--json)." in text
 
 
 def test_double_braces_in_a_curl_value_are_escaped_so_curl_never_expands_them(client):
