@@ -48,12 +48,12 @@ def install(app: Flask, origins: tuple[str, ...], package: str) -> None:
     allowed = frozenset(origins)
     any_origin = ANY in allowed
     root = f"/api/{package}"
+    below = root + "/"
 
-    def on_api() -> bool:
-        return request.path == root or request.path.startswith(root + "/")
+    def on_api(path: str) -> bool:
+        return path == root or path.startswith(below)
 
-    def allowed_origin() -> str | None:
-        origin = request.headers.get("Origin")
+    def allowed_origin(origin: str | None) -> str | None:
         if origin is None:
             return None
         if any_origin:
@@ -62,23 +62,34 @@ def install(app: Flask, origins: tuple[str, ...], package: str) -> None:
 
     @app.before_request
     def preflight() -> Response | None:
-        if request.method != "OPTIONS" or "Access-Control-Request-Method" not in request.headers or not on_api():
+        if request.method != "OPTIONS" or "Access-Control-Request-Method" not in request.headers or not on_api(request.path):
             return None
         response = Response(status=204)
-        if allowed_origin() is not None:
-            response.headers["Access-Control-Allow-Methods"] = ALLOWED_METHODS
-            response.headers["Access-Control-Allow-Headers"] = ALLOWED_HEADERS
-            response.headers["Access-Control-Max-Age"] = PREFLIGHT_MAX_AGE
+        if allowed_origin(request.headers.get("Origin")) is not None:
+            response.headers.add("Access-Control-Allow-Methods", ALLOWED_METHODS)
+            response.headers.add("Access-Control-Allow-Headers", ALLOWED_HEADERS)
+            response.headers.add("Access-Control-Max-Age", PREFLIGHT_MAX_AGE)
         return response  # allow_origin (below) adds the origin, or nothing for an origin not listed
 
     @app.after_request
     def allow_origin(response: Response) -> Response:
-        if not on_api():
+        # On every answer, so kept cheap: one look-up of the request, headers.add (the runtime's answers never carry
+        # these headers, and Headers.set costs several times more).
+        current = request._get_current_object()  # type: ignore[attr-defined]
+        if not on_api(current.path):
             return response
         if not any_origin:
-            response.vary.add("Origin")  # the answer differs by Origin: a cache must not serve one origin's to another
-        origin = allowed_origin()
+            _vary_on_origin(response)  # the answer differs by Origin: a cache must not serve one origin's to another
+        origin = allowed_origin(current.environ.get("HTTP_ORIGIN"))
         if origin is not None:
-            response.headers["Access-Control-Allow-Origin"] = origin
-            response.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
+            response.headers.add("Access-Control-Allow-Origin", origin)
+            response.headers.add("Access-Control-Expose-Headers", EXPOSED_HEADERS)
         return response
+
+
+def _vary_on_origin(response: Response) -> None:
+    # Not response.vary.add, which re-parses and re-writes the header set; getlist, as get raises (and catches) a
+    # KeyError when the header is absent, the usual case: each costs several times the rest of this hook.
+    varies = [part.strip().lower() for value in response.headers.getlist("Vary") for part in value.split(",")]
+    if "origin" not in varies:
+        response.headers.add("Vary", "Origin")
