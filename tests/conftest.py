@@ -11,7 +11,7 @@ from pytest_httpserver import HTTPServer
 
 from runtime.app import create_app
 from runtime.config import Settings
-from tests.helpers import TOKEN, free_port, start_gunicorn, wait_http
+from tests.helpers import TOKEN, free_port, runtime_under_gunicorn, start_gunicorn, wait_http
 
 
 @pytest.fixture
@@ -63,15 +63,9 @@ def gunicorn_runtime(upstream: HTTPServer, tmp_path: Path) -> Iterator[tuple[str
 @pytest.fixture(scope="session")
 def recorded_runtime(make_httpserver, tmp_path_factory) -> Iterator[str]:
     """One runtime under gunicorn for a whole session, pointed at the session's recording upstream (`upstream` clears it per test)."""
-    port = free_port()
     log_path = tmp_path_factory.mktemp("recorded-runtime") / "runtime.log"
-    process = start_gunicorn("runtime.app:create_app()", port, {"HIPCHAT_API_URL": make_httpserver.url_for("/v2")}, log_path=log_path)
-    try:
-        wait_http(f"http://127.0.0.1:{port}/healthz")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with runtime_under_gunicorn({"HIPCHAT_API_URL": make_httpserver.url_for("/v2")}, log_path) as url:
+        yield url
 
 
 @dataclass

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from common import serving
-from common.serving import free_port, wait_http  # noqa: F401 - the tests' helpers
+from common.serving import free_port, wait_http
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT.parent / "shared" / "seed" / "hipchat-package.md"
@@ -35,3 +37,16 @@ def start_gunicorn(app_spec: str, port: int, env: dict[str, str], workers: int =
     return serving.start_gunicorn(
         app_spec, port, env, workers=workers, threads=4, extra=("--access-logfile", "-"), log_path=log_path or Path(os.devnull)
     )
+
+
+@contextmanager
+def runtime_under_gunicorn(env: dict[str, str], log_path: Path) -> Iterator[str]:
+    """The runtime under gunicorn on a free port with these environment variables: its base URL while in use."""
+    port = free_port()
+    process = start_gunicorn("runtime.app:create_app()", port, env, log_path=log_path)
+    try:
+        wait_http(f"http://127.0.0.1:{port}/healthz")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from tests.helpers import ROOT, free_port, start_gunicorn, wait_http
+from tests.helpers import ROOT, free_port, runtime_under_gunicorn
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = [
@@ -121,13 +121,6 @@ def other_origin() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def cors_runtime(make_httpserver, other_origin, tmp_path_factory) -> Iterator[str]:
     """The runtime under gunicorn with RUNTIME_CORS_ORIGINS naming other_origin, on the session's recording upstream."""
-    port = free_port()
     env = {"HIPCHAT_API_URL": make_httpserver.url_for("/v2"), "RUNTIME_CORS_ORIGINS": other_origin}
-    log_path = tmp_path_factory.mktemp("cors-runtime") / "runtime.log"
-    process = start_gunicorn("runtime.app:create_app()", port, env, log_path=log_path)
-    try:
-        wait_http(f"http://127.0.0.1:{port}/healthz")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with runtime_under_gunicorn(env, tmp_path_factory.mktemp("cors-runtime") / "runtime.log") as url:
+        yield url
