@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask
 
-from runtime import logs
+from runtime import cors, logs
 from runtime.api import make_blueprint, register_errors
 from runtime.catalog import load_catalog
 from runtime.config import Settings
@@ -28,5 +28,6 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(make_web_blueprint())
     app.register_blueprint(make_snippet_blueprint(catalog.package))
     register_errors(app)
+    cors.install(app, settings.cors_origins, catalog.package)
     logs.configure(settings.log_level)
     return app

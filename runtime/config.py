@@ -84,7 +84,16 @@ class Settings:
         default="",
         metadata={
             "env": "RUNTIME_PUBLIC_URL",
-            "help": "The runtime's public base URL, written into exported snippets (default: the URL the page was served from).",
+            "help": "The runtime's public base URL, written into exported snippets; a deployment sets it "
+            "(default: the request's scheme and Host, refused unless a valid host[:port]).",
+        },
+    )
+    cors_origins: tuple[str, ...] = field(
+        default=(),
+        metadata={
+            "env": "RUNTIME_CORS_ORIGINS",
+            "help": "Comma-separated origins (https://app.example.com) whose pages may call /api/HipChat/*, or * for any "
+            "(default: none, no CORS headers).",
         },
     )
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from pytest_httpserver import HTTPServer
 
 from runtime.app import create_app
 from runtime.config import Settings
-from tests.helpers import TOKEN, free_port, start_gunicorn, wait_http
+from tests.helpers import TOKEN, free_port, runtime_under_gunicorn, start_gunicorn, wait_http
 
 
 @pytest.fixture
@@ -45,19 +44,6 @@ def call(client):
         return response.status_code, response.get_json()
 
     return _call
-
-
-@contextmanager
-def runtime_under_gunicorn(env: dict[str, str], log_path: Path) -> Iterator[str]:
-    """The runtime under gunicorn with these environment variables, up and answering: its base URL."""
-    port = free_port()
-    process = start_gunicorn("runtime.app:create_app()", port, env, log_path=log_path)
-    try:
-        wait_http(f"http://127.0.0.1:{port}/healthz")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 @pytest.fixture

@@ -6,10 +6,12 @@ import json
 import os
 import socket
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from common import serving
-from common.serving import free_port, wait_http  # noqa: F401 - the tests' helpers
+from common.serving import free_port, wait_http
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT.parent / "shared" / "seed" / "hipchat-package.md"
@@ -67,3 +69,16 @@ def read_request_head(connection: socket.socket) -> bytes:
             break
         head += chunk
     return head
+
+
+@contextmanager
+def runtime_under_gunicorn(env: dict[str, str], log_path: Path) -> Iterator[str]:
+    """The runtime under gunicorn on a free port with these environment variables: its base URL while in use."""
+    port = free_port()
+    process = start_gunicorn("runtime.app:create_app()", port, env, log_path=log_path)
+    try:
+        wait_http(f"http://127.0.0.1:{port}/healthz")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

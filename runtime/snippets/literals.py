@@ -208,10 +208,12 @@ def shell_quote(text: str) -> str:
     return "'" + text.replace("'", "'\\''") + "'"
 
 
-def shell_json(entries: tuple[Entry, ...]) -> str:
-    """Shell words that expand to the args JSON; each secret is spliced in through json_string."""
-    parts = [f'"$(json_string "${{{s.env}-}}")"' if isinstance(s, Hole) else shell_quote(s) for s in json_segments(entries, False)]
-    return "".join(parts)
+def curl_json(entries: tuple[Entry, ...], before: str = "", after: str = "") -> str:
+    """The args JSON for curl's --expand-json/--expand-form-string, indented one level: each secret is curl's
+    {{NAME:json}} (curl 8.3 reads the variable from the environment and JSON-escapes it). Any "{{" of a value is
+    written {\\u007b so that curl never expands it; JSON can hold "{{" only inside a string, so nothing else changes."""
+    parts = [f'"{{{{{s.env}:json}}}}"' if isinstance(s, Hole) else s.replace("{{", "{\\u007b") for s in json_segments(entries, False)]
+    return before + "".join(parts).replace("\n", "\n  ") + after
 
 
 def curl_form_file(name: str, path: str) -> str:

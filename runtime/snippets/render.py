@@ -57,7 +57,7 @@ _environment.filters.update(
     cs=literals.csharp_string,
     cs_json=literals.csharp_json,
     sh=literals.shell_quote,
-    sh_json=literals.shell_json,
+    curl_json=literals.curl_json,
     curl_form_file=literals.curl_form_file,
 )
 

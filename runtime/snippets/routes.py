@@ -12,6 +12,7 @@ from runtime.catalog import Function
 from runtime.envelope import CallError, caller_error
 from runtime.files import FileValue
 from runtime.openapi import request_example
+from runtime.snippets.base_url import base_url
 from runtime.snippets.plan import UPLOAD_PREFIX, build_plan
 from runtime.snippets.render import LANGUAGES, filename, render
 
@@ -54,9 +55,9 @@ def _answer(name: str, language_name: str, args_for: Any) -> Response:
 
 
 def _call_url(function: Function) -> str:
-    """The runtime's public URL for calling the function: RUNTIME_PUBLIC_URL if set, else the URL this request came to."""
-    base = runtime().settings.public_url or request.url_root
-    return f"{base.rstrip('/')}/api/{quote(runtime().catalog.package, safe='')}/{quote(function.name, safe='')}"
+    """The URL calling the function: RUNTIME_PUBLIC_URL if set, else the URL this request came to, its Host checked."""
+    base = base_url(runtime().settings.public_url, request.scheme, request.host, request.headers.get("Host"), request.root_path)
+    return f"{base}/api/{quote(runtime().catalog.package, safe='')}/{quote(function.name, safe='')}"
 
 
 def _with_upload_names(raw_args: Any, uploads: dict[str, FileValue]) -> Any:

@@ -8,8 +8,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from pytest_httpserver import HTTPServer
 
-from tests.helpers import ROOT
+from tests.helpers import ROOT, free_port, runtime_under_gunicorn
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = [
@@ -60,6 +61,22 @@ def page(browser, request) -> Iterator:
             route.abort()
 
     context.route("**/*", only_loopback)
+    yield from _tab(context)
+
+
+@pytest.fixture
+def cors_page(browser) -> Iterator:
+    """A fresh browser context without request routing, where CORS is the browser's own: while requests are routed,
+    Playwright answers CORS preflights itself. A request off loopback fails the test (it cannot be aborted here)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    off_loopback: list[str] = []
+    context.on("request", lambda sent: None if LOOPBACK.match(sent.url) else off_loopback.append(sent.url))
+    yield from _tab(context)
+    assert off_loopback == [], f"requests off loopback: {off_loopback}"
+
+
+def _tab(context) -> Iterator:
     tab = context.new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda error: errors.append(str(error)))
@@ -85,3 +102,25 @@ def shot(page, request) -> Callable[[str], Path]:
         return path
 
     return _shot
+
+
+@pytest.fixture(scope="session")
+def other_origin() -> Iterator[str]:
+    """A blank page on a second local server: a page of an origin other than the runtime's (another port)."""
+    server = HTTPServer(host="127.0.0.1", port=free_port())
+    server.expect_request("/").respond_with_data("<!doctype html><title>Another origin</title>", content_type="text/html")
+    server.start()
+    try:
+        yield f"http://127.0.0.1:{server.port}"
+    finally:
+        server.clear()
+        if server.is_running():
+            server.stop()
+
+
+@pytest.fixture(scope="session")
+def cors_runtime(make_httpserver, other_origin, tmp_path_factory) -> Iterator[str]:
+    """The runtime under gunicorn with RUNTIME_CORS_ORIGINS naming other_origin, on the session's recording upstream."""
+    env = {"HIPCHAT_API_URL": make_httpserver.url_for("/v2"), "RUNTIME_CORS_ORIGINS": other_origin}
+    with runtime_under_gunicorn(env, tmp_path_factory.mktemp("cors-runtime") / "runtime.log") as url:
+        yield url

@@ -223,3 +223,31 @@ def test_non_finite_numbers_cannot_be_written_into_a_snippet(client):
     response = client.post("/api/HipChat/createGlobalAction/snippet/go", data=body, content_type="application/json")
     assert response.status_code == 400
     assert (envelope_to(response)["status_code"], envelope_to(response)["fields"]) == ("JSON_VALIDATION", ["targetOptions"])
+
+
+def test_the_curl_snippet_reads_secrets_through_curl_variables_not_a_shell_helper(client):
+    text = snippet(client, "getRoom", "curl", {"authToken": SECRET, "roomIdOrName": "Ops Room"}).get_data(as_text=True)
+
+    assert "awk" not in text and "json_string" not in text
+    assert "  --variable %HIPCHAT_TOKEN= \\\n" in text
+    assert '"authToken": "{{HIPCHAT_TOKEN:json}}"' in text
+    assert "--expand-json '" in text
+    assert len(text.splitlines()) <= 12
+    assert max(len(line) for line in text.splitlines()) <= 120
+
+
+def test_a_curl_snippet_without_secrets_sends_plain_json(client):
+    text = client.get("/api/HipChat/getCapabilities/snippet/curl").get_data(as_text=True)
+
+    assert "--variable" not in text and "--expand-" not in text
+    assert "  --json '{\"args\": {}}' \\\n" in text
+    assert "# Needs curl 7.82 or later (--json)." in text
+
+
+def test_double_braces_in_a_curl_value_are_escaped_so_curl_never_expands_them(client):
+    args = {"roomIdOrName": "Ops Room", "message": "{{HIPCHAT_TOKEN}} \\{{x:json}} {{{"}
+    text = snippet(client, "sendRoomNotification", "curl", args).get_data(as_text=True)
+
+    body = text.split("--expand-json '", 1)[1].split("' \\\n", 1)[0]
+    assert body.count("{{") == 1  # only the token's own variable
+    assert json.loads(body.replace('"{{HIPCHAT_TOKEN:json}}"', '"t"'))["args"]["message"] == args["message"]

@@ -104,7 +104,8 @@ def test_php_snippets_parse(exported):
 
 
 def test_curl_snippets_parse(exported):
-    needs("curl")
+    if shutil.which("sh") is None:  # parsing needs the shell only, not a curl recent enough to run them
+        pytest.skip("curl check skipped: sh not installed")
     folder = exported("curl")
     for source in sorted(folder.glob("*.sh")):
         check(["sh", "-n", source.name], folder)

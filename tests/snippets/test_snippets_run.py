@@ -25,7 +25,7 @@ TYPED_TOKEN = "typed-in-token-the-snippet-must-not-use"
 SECRET_TYPED = "typed-in-secret-the-snippet-must-not-use"
 NASTY = (
     'it\'s "quoted" \\ back\\slash $(touch /tmp/pwned) `id` ${HOME} #{x} %s %n {0} {} </script> \n\r\t line '
-    "é 日本 😀 \u2028 '''\"\"\" ?> */ \x01 end"
+    "é 日本 😀 \u2028 '''\"\"\" ?> */ \x01 {{HIPCHAT_TOKEN}} \\{{x:json}} {{{ end"
 )
 ROOM_ERROR = {"error": {"code": 404, "message": "Room not found", "type": "Not Found"}}
 CATALOG = load_catalog(Settings().catalog_file)

@@ -25,13 +25,15 @@ class Toolchain:
     steps: Callable[[Path], list[list[str]]]  # the commands that run a source file; the last one is the snippet's run
     missing: str  # why the language skips when a needed command is absent
     probe: tuple[str, ...] = ()  # a command that must succeed too (e.g. a PHP extension is loaded)
+    probe_failed: Callable[[], str] | None = None  # why the language skips when the probe fails (default: missing)
 
     def skip_reason(self) -> str | None:
         absent = [command for command in self.needs if shutil.which(command) is None]
         if absent:
             return f"{self.language} snippets skipped: {', '.join(absent)} not installed. {self.missing}"
         if self.probe and subprocess.run(self.probe, capture_output=True, timeout=60).returncode != 0:
-            return f"{self.language} snippets skipped: {' '.join(self.probe)} failed. {self.missing}"
+            why = self.probe_failed() if self.probe_failed else self.missing
+            return f"{self.language} snippets skipped: {' '.join(self.probe)} failed. {why}"
         return None
 
 
@@ -51,8 +53,22 @@ def _csharp(source: Path) -> list[list[str]]:
 
 
 INSTALL = "scripts/install-toolchains.sh installs it (apt-get)."
+
+
+def _curl_too_old() -> str:
+    words = subprocess.run(["curl", "--version"], capture_output=True, text=True, timeout=60).stdout.split()
+    version = words[1] if len(words) > 1 else "unknown"
+    needed = "The curl snippet needs curl 8.3 or later (--variable, --expand-json)"
+    return f"{needed}; this curl is {version}. Debian 12 has 7.88, bookworm-backports 8.14."
 TOOLCHAINS: dict[str, Toolchain] = {
-    "curl": Toolchain("curl", ("sh", "curl", "awk"), lambda s: [["sh", str(s)]], INSTALL),
+    "curl": Toolchain(
+        "curl",
+        ("sh", "curl"),
+        lambda s: [["sh", str(s)]],
+        INSTALL,
+        probe=("curl", "--variable", "probe=1", "--version"),  # an older curl refuses the unknown option
+        probe_failed=_curl_too_old,
+    ),
     "python": Toolchain("python", (sys.executable,), lambda s: [[sys.executable, str(s)]], "requirements.txt has requests."),
     "javascript": Toolchain("javascript", ("node",), lambda s: [["node", str(s)]], "Node.js 18+ is needed."),
     "node": Toolchain("node", ("node",), lambda s: [["node", str(s)]], "Node.js 18+ is needed."),

@@ -180,16 +180,49 @@
     return { method: "POST", body };
   }
 
+  // HipChat's limits, passed back by the runtime; a reset (Unix time) is shown as a local time and a countdown.
+  const LIMIT_HEADERS = ["x-ratelimit-", "x-floodcontrol-"];
+  let resetTimer = null;
+
+  function untilReset(detail) {
+    const seconds = Math.round(Number(detail.dataset.reset) - Date.now() / 1000);
+    detail.querySelector(".reset-when").textContent = seconds >= 0 ? ` (in ${seconds} s)` : ` (${-seconds} s ago)`;
+  }
+
+  function resetDetail(value) {
+    const detail = document.createElement("dd");
+    const when = new Date(Number(value) * 1000);
+    const time = document.createElement("time");
+    time.dateTime = when.toISOString();
+    time.title = `Unix time ${value}`;
+    time.textContent = when.toLocaleTimeString();
+    const countdown = document.createElement("span");
+    countdown.className = "reset-when";
+    detail.dataset.reset = value;
+    detail.append(time, countdown);
+    untilReset(detail);
+    return detail;
+  }
+
   function showRateLimit(headers) {
     rateBox.replaceChildren();
+    window.clearInterval(resetTimer);
     for (const [name, value] of headers.entries()) {
-      if (!name.toLowerCase().startsWith("x-ratelimit-")) continue;
+      const lower = name.toLowerCase();
+      if (!LIMIT_HEADERS.some((prefix) => lower.startsWith(prefix))) continue;
       const term = document.createElement("dt");
       term.textContent = name;
-      const detail = document.createElement("dd");
-      detail.textContent = value;
+      let detail;
+      if (lower.endsWith("-reset") && /^\d+$/.test(value.trim())) {
+        detail = resetDetail(value.trim());
+      } else {
+        detail = document.createElement("dd");
+        detail.textContent = value;
+      }
       rateBox.append(term, detail);
     }
+    const resets = Array.from(rateBox.querySelectorAll("dd[data-reset]"));
+    if (resets.length) resetTimer = window.setInterval(() => resets.forEach(untilReset), 1000);
     rateBox.hidden = rateBox.childElementCount === 0;
   }
 
@@ -255,6 +288,20 @@
     }
   }
 
+  // One block per source line, so that a line too long for the panel wraps with a hanging indent; the text (and what
+  // Copy takes) stays exactly the snippet's.
+  function showCode(text) {
+    const lines = text.split(/(?<=\n)/);
+    snippetCode.replaceChildren(
+      ...lines.map((line) => {
+        const block = document.createElement("span");
+        block.className = "line";
+        block.textContent = line;
+        return block;
+      }),
+    );
+  }
+
   // The snippet of the form's call; while the form cannot make a valid call, the catalog's example call and why.
   async function loadSnippet() {
     const ticket = ++pending;
@@ -279,13 +326,13 @@
       if (ticket !== pending) return; // a newer request is on its way
       snippet.classList.toggle("snippet-error", !ok);
       snippet.classList.toggle("snippet-example", ok && note !== "");
-      snippetCode.textContent = ok ? text : `The snippet could not be made: ${reasonOf(text)}`;
+      showCode(ok ? text : `The snippet could not be made: ${reasonOf(text)}`);
       snippetNote.textContent = note;
       snippetNote.hidden = note === "";
       snippet.dataset.language = language;
       snippet.dataset.source = note ? "example" : "form";
     } catch (error) {
-      if (ticket === pending) snippetCode.textContent = `The snippet could not be made: ${error}`;
+      if (ticket === pending) showCode(`The snippet could not be made: ${error}`);
     } finally {
       if (ticket === pending) snippet.classList.remove("loading");
     }
