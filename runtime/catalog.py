@@ -254,6 +254,7 @@ TYPE_KEYS = {
     "integer": {"Number"},
     "items": {"Array"},
     "minItems": {"Array"},
+    "maxItems": {"Array"},
     "commaSeparated": {"Array"},
     "encoding": {"File"},
 }
