@@ -61,7 +61,11 @@ def read_call(request: Request, settings: Settings) -> Body:
 
 
 def _json(request: Request, settings: Settings) -> Any:
-    data = _read_bounded(request, settings.max_body_bytes)
+    return json_body_args(_read_bounded(request, settings.max_body_bytes), settings)
+
+
+def json_body_args(data: bytes, settings: Settings) -> Any:
+    """The args of a JSON body (the hot path of a call: one decode, one parse, one substring search)."""
     if not data.strip():
         return {}
     text, lossy = _decode(data)
