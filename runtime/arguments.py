@@ -13,7 +13,7 @@ from jsonschema import ValidationError
 
 from runtime.envelope import CallError, caller_error, invalid_arguments
 from runtime.suggest import did_you_mean
-from runtime.wellformed import printable
+from runtime.wellformed import first_lone_surrogate, lone_surrogate_reason, may_hold_escaped_surrogates, printable
 
 JSON_TYPE = {"String": "string", "credentials": "string", "Number": "number", "Boolean": "boolean", "JSON": "object", "Array": "array"}
 # maxItems before items: a list that is too long is described by its length, not by its first bad item.
@@ -212,11 +212,16 @@ def coerce(spec: dict[str, Any], value: Any) -> Any:
         if kind == "Array" and spec.get("commaSeparated") and not value.lstrip().startswith("["):
             return [part.strip() for part in value.split(",") if part.strip()]
         try:
-            return json.loads(value)
+            parsed = json.loads(value)
         except RecursionError:
             raise ValueError("nested too deeply") from None
         except ValueError as exc:
             raise ValueError(f"not valid JSON ({exc.msg} at position {exc.pos})") from None
+        if may_hold_escaped_surrogates(value):  # JSON text inside the body's JSON: its escapes decode only now
+            path = first_lone_surrogate(parsed)
+            if path is not None:
+                raise ValueError(lone_surrogate_reason(path))
+        return parsed
     return value
 
 

@@ -61,9 +61,14 @@ def refuse_lone_surrogates(args: Any) -> None:
         raise lone_surrogate_error(path)
 
 
+def lone_surrogate_reason(path: tuple[Any, ...]) -> str:
+    """Why the value is refused, with the place of the bad text inside it (path from the value down)."""
+    place = "".join(f"[{p}]" if isinstance(p, int) else f".{printable(p)}" for p in path).lstrip(".")
+    return f"{place}: {REASON}" if place else REASON
+
+
 def lone_surrogate_error(path: tuple[Any, ...]) -> CallError:
     """The error for a lone surrogate at path inside the args: the first key names the field."""
     field = printable(str(path[0])) if path else "args"
-    place = "".join(f"[{p}]" if isinstance(p, int) else f".{printable(p)}" for p in path[1:]).lstrip(".")
-    reason = f"{place}: {REASON}" if place else REASON
+    reason = lone_surrogate_reason(path[1:])
     return caller_error("JSON_VALIDATION", f"Invalid text. {field}: {reason}.", [field], reasons={field: reason})
