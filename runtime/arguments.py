@@ -252,7 +252,9 @@ def refusal(function: Any, args: dict[str, Any], first_failure: fastjsonschema.J
     """Why args fail the function's schema, field by field (the slow path: only for args the fast check refused)."""
     missing: list[str] = []
     reasons: dict[str, str] = {}
-    for error in function.validator.iter_errors(args):
+    unknown = [name for name in args if name not in function.args]
+    known = {name: value for name, value in args.items() if name in function.args} if unknown else args
+    for error in function.validator.iter_errors(known):
         if not error.absolute_path and error.validator == "required":
             missing.extend(n for n in error.validator_value if n not in error.instance and n not in missing)
         elif not error.absolute_path and error.validator == "dependentRequired":
@@ -262,15 +264,12 @@ def refusal(function: Any, args: dict[str, Any], first_failure: fastjsonschema.J
                         if name not in error.instance and name not in missing:
                             missing.append(name)
                             reasons.setdefault(name, f"required when {given} is given")
-        elif not error.absolute_path and error.validator == "additionalProperties":
-            continue  # the unknown arguments, each named below with the arguments it may have meant
         elif error.absolute_path:
             name = str(error.absolute_path[0])
             reasons.setdefault(name, _short(describe(error, function.args.get(name))))
         else:
             reasons.setdefault("args", _short(error.message))
-    unknown = [name for name in args if name not in function.args]
-    if unknown:
+    if unknown:  # each named with the arguments it may have meant
         return _unknown_arguments(function, args, unknown, missing, reasons)
     if missing:
         text = ", ".join(missing)

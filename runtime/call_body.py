@@ -245,4 +245,3 @@ def _unsupported(request: Request, mimetype: str) -> CallError:
 
 def _too_large(text: str) -> CallError:
     return caller_error("REQUEST_TOO_LARGE", text)
-

@@ -169,3 +169,11 @@ def test_an_empty_body_is_a_call_without_arguments(client, upstream, body):
     error = error_of(response)
     assert (error["status_code"], error["fields"]) == ("REQUIRED_FIELDS", ["authToken", "roomIdOrName"])
     assert upstream.log == []
+
+
+def test_a_multipart_body_that_cannot_be_parsed_says_why(client, upstream):
+    response = client.post("/api/HipChat/getRoom", data=b"--x\r\n", content_type="multipart/form-data")  # no boundary
+    error = error_of(response)
+    assert (response.status_code, error["status_code"]) == (400, "JSON_VALIDATION")
+    assert error["status_msg"] == "The multipart body could not be read (Missing boundary)."
+    assert upstream.log == []
