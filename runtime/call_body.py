@@ -65,7 +65,8 @@ def _json(request: Request, settings: Settings) -> Any:
 
 
 def json_body_args(data: bytes, settings: Settings) -> Any:
-    """The args of a JSON body (the hot path of a call: one decode, one parse, one substring search)."""
+    """The args of a JSON body. The hot path of a call: one decode, one parse, and a one-character search for a
+    backslash that a valid call seldom has (only then a search for a \\uD800-\\uDFFF escape)."""
     if not data.strip():
         return {}
     text, lossy = _decode(data)
