@@ -12,11 +12,16 @@ import jsonschema
 from jsonschema import ValidationError
 
 from runtime.envelope import CallError, caller_error, invalid_arguments
+from runtime.suggest import did_you_mean
+from runtime.wellformed import first_lone_surrogate, lone_surrogate_reason, may_hold_escaped_surrogates, printable
 
 JSON_TYPE = {"String": "string", "credentials": "string", "Number": "number", "Boolean": "boolean", "JSON": "object", "Array": "array"}
-COPIED_KEYS = ("minimum", "maximum", "minLength", "maxLength", "pattern", "items", "minItems")
+# maxItems before items: a list that is too long is described by its length, not by its first bad item.
+COPIED_KEYS = ("minimum", "maximum", "minLength", "maxLength", "pattern", "maxItems", "items", "minItems")
 # A token that goes into the Authorization header: visible ASCII only, so no CR/LF can split the header.
 CREDENTIAL_PATTERN = r"^[\x21-\x7e]+$"
+MAX_UNKNOWN_LISTED = 5
+MAX_REASON_CHARS = 300
 NUMBER = re.compile(r"^\s*-?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$")
 TYPE_WORDS = {
     "string": "a string",
@@ -61,7 +66,24 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(re.sub(r"(?<!\\)\$", r"\\Z", pattern))
 
 
-Validator = jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": _ecma_pattern})
+def _first_error_per_property(validator: Any, properties: dict[str, Any], instance: Any, schema: Any) -> Any:
+    """JSON Schema's properties, describing only the first error of each property.
+
+    The errors come lazily, so the rest of a value is never looked at: an argument holding 80,000 bad items costs
+    its first one, not 80,000 error objects.
+    """
+    if not validator.is_type(instance, "object"):
+        return
+    for name, subschema in properties.items():
+        if name in instance:
+            error = next(validator.descend(instance[name], subschema, path=name, schema_path=name), None)
+            if error is not None:
+                yield error
+
+
+Validator = jsonschema.validators.extend(
+    jsonschema.Draft202012Validator, {"pattern": _ecma_pattern, "properties": _first_error_per_property}
+)
 
 
 def compile_validator(block: dict[str, Any], defs: dict[str, Any]) -> Any:
@@ -110,12 +132,16 @@ def check_item_schemas(document: dict[str, Any]) -> None:
             raise jsonschema.SchemaError(f"{where}: {exc.message}") from exc
 
 
-def prepare(function: Any, raw_args: Any, uploads: dict[str, Any], max_depth: int) -> dict[str, Any]:
-    """Coerce and validate a call's args; raise CallError naming the fields at fault."""
+def prepare(function: Any, raw_args: Any, uploads: dict[str, Any], max_depth: int, max_items: int | None = None) -> dict[str, Any]:
+    """Coerce and validate a call's args; raise CallError naming the fields at fault.
+
+    max_items caps every Array argument (RUNTIME_MAX_ARRAY_ITEMS), on top of the catalog's own maxItems.
+    """
     if not isinstance(raw_args, dict):
         raise caller_error("JSON_VALIDATION", "args must be a JSON object.", ["args"])
     args: dict[str, Any] = {}
     bad_json: dict[str, str] = {}
+    too_long: dict[str, str] = {}
     for name, value in raw_args.items():
         arg = function.args.get(name)
         if arg is None:
@@ -128,17 +154,25 @@ def prepare(function: Any, raw_args: Any, uploads: dict[str, Any], max_depth: in
             continue
         if value is ABSENT:
             continue
-        if arg.type in ("JSON", "Array") and too_deep(value, max_depth):
-            bad_json[name] = f"nested deeper than {max_depth} levels"
-            continue
+        if arg.type in ("JSON", "Array"):
+            if max_items is not None and value.__class__ is list and len(value) > max_items:
+                too_long[name] = f"must have at most {max_items} items"
+                continue
+            if too_deep(value, max_depth):
+                bad_json[name] = f"nested deeper than {max_depth} levels"
+                continue
         args[name] = value
     if bad_json:
         text = "; ".join(f"{k}: {v}" for k, v in bad_json.items())
         raise caller_error("JSON_VALIDATION", f"Invalid JSON input. {text}", list(bad_json), reasons=bad_json)
+    if too_long:
+        raise invalid_arguments(too_long)
     for name, upload in uploads.items():
         arg = function.args.get(name)
         if arg is None or not arg.is_file:
-            raise invalid_arguments({name: "an uploaded file part must be named after a File argument"})
+            hint = did_you_mean(name, [a.name for a in function.file_args])
+            reason = "an uploaded file part must be named after a File argument"
+            raise invalid_arguments({printable(name): f"{reason}; {hint}" if hint else reason})
         args[name] = upload
     validate(function, args)
     for arg in function.args.values():
@@ -178,11 +212,16 @@ def coerce(spec: dict[str, Any], value: Any) -> Any:
         if kind == "Array" and spec.get("commaSeparated") and not value.lstrip().startswith("["):
             return [part.strip() for part in value.split(",") if part.strip()]
         try:
-            return json.loads(value)
+            parsed = json.loads(value)
         except RecursionError:
             raise ValueError("nested too deeply") from None
         except ValueError as exc:
             raise ValueError(f"not valid JSON ({exc.msg} at position {exc.pos})") from None
+        if may_hold_escaped_surrogates(value):  # JSON text inside the body's JSON: its escapes decode only now
+            path = first_lone_surrogate(parsed)
+            if path is not None:
+                raise ValueError(lone_surrogate_reason(path))
+        return parsed
     return value
 
 
@@ -205,12 +244,17 @@ def too_deep(value: Any, max_depth: int) -> bool:
 def validate(function: Any, args: dict[str, Any]) -> None:
     try:
         function.fast_check(args)
-        return
     except fastjsonschema.JsonSchemaException as exc:
-        first_failure = exc
+        raise refusal(function, args, exc) from None
+
+
+def refusal(function: Any, args: dict[str, Any], first_failure: fastjsonschema.JsonSchemaException) -> CallError:
+    """Why args fail the function's schema, field by field (the slow path: only for args the fast check refused)."""
     missing: list[str] = []
     reasons: dict[str, str] = {}
-    for error in function.validator.iter_errors(args):
+    unknown = [name for name in args if name not in function.args]
+    known = {name: value for name, value in args.items() if name in function.args} if unknown else args
+    for error in function.validator.iter_errors(known):
         if not error.absolute_path and error.validator == "required":
             missing.extend(n for n in error.validator_value if n not in error.instance and n not in missing)
         elif not error.absolute_path and error.validator == "dependentRequired":
@@ -220,27 +264,50 @@ def validate(function: Any, args: dict[str, Any]) -> None:
                         if name not in error.instance and name not in missing:
                             missing.append(name)
                             reasons.setdefault(name, f"required when {given} is given")
-        elif not error.absolute_path and error.validator == "additionalProperties":
-            for name in error.instance:
-                if name not in function.args:
-                    reasons.setdefault(name, "not an argument of this function")
         elif error.absolute_path:
             name = str(error.absolute_path[0])
-            reasons.setdefault(name, describe(error, function.args.get(name)))
+            reasons.setdefault(name, _short(describe(error, function.args.get(name))))
         else:
-            reasons.setdefault("args", error.message)
+            reasons.setdefault("args", _short(error.message))
+    if unknown:  # each named with the arguments it may have meant
+        return _unknown_arguments(function, args, unknown, missing, reasons)
     if missing:
         text = ", ".join(missing)
-        raise CallError(
+        return CallError(
             "REQUIRED_FIELDS",
             f"Please, check and fill in required fields: {text}.",
             missing,
-            extra={"reasons": {k: v for k, v in reasons.items()}} if reasons else {},
+            extra={"reasons": dict(reasons)} if reasons else {},
         )
     if reasons:
-        raise invalid_arguments(reasons)
+        return invalid_arguments(reasons)
     # The two validators disagree: the stricter one wins, in its own words.
-    raise invalid_arguments({str(first_failure.name).removeprefix("data.").split(".")[0] or "args": first_failure.message})
+    return invalid_arguments({str(first_failure.name).removeprefix("data.").split(".")[0] or "args": _short(first_failure.message)})
+
+
+def _unknown_arguments(function: Any, args: dict[str, Any], unknown: list[str], missing: list[str], reasons: dict[str, str]) -> CallError:
+    """INVALID_ARGUMENTS led by the unknown names and what each may have meant: a misspelt argument explains the
+    required one reported missing, so "mesage is not an argument ...; did you mean message?" comes first."""
+    not_given = [name for name in function.args if name not in args]
+    named: dict[str, str] = {}
+    for name in unknown[:MAX_UNKNOWN_LISTED]:
+        hint = did_you_mean(name, not_given) or did_you_mean(name, function.args)
+        named[printable(name)] = f"not an argument of {function.name}" + (f"; {hint}" if hint else "")
+    sentences = [f"{name} is {reason}" + ("" if reason.endswith("?") else ".") for name, reason in named.items()]
+    if len(unknown) > MAX_UNKNOWN_LISTED:
+        sentences.append(f"{len(unknown) - MAX_UNKNOWN_LISTED} more unknown argument(s) not listed.")
+    if missing:
+        sentences.append(f"Please, check and fill in required fields: {', '.join(missing)}.")
+    invalid = {name: reason for name, reason in reasons.items() if name not in missing}
+    if invalid:
+        sentences.append("Invalid arguments. " + "; ".join(f"{name}: {reason}" for name, reason in invalid.items()) + ".")
+    all_reasons = {**named, **{name: reasons.get(name, "required") for name in missing}, **invalid}
+    return CallError("INVALID_ARGUMENTS", " ".join(sentences), list(all_reasons), extra={"reasons": all_reasons})
+
+
+def _short(reason: str) -> str:
+    """A reason cut to a readable length: jsonschema's messages quote the value, which may be most of the body."""
+    return reason if len(reason) <= MAX_REASON_CHARS else reason[: MAX_REASON_CHARS - 1] + "…"
 
 
 def describe(error: jsonschema.ValidationError, arg: Any) -> str:
@@ -263,6 +330,8 @@ def describe(error: jsonschema.ValidationError, arg: Any) -> str:
         reason = f"must be at most {value} characters long"
     elif kind == "minItems":
         reason = f"must have at least {value} item(s)"
+    elif kind == "maxItems":
+        reason = f"must have at most {value} item(s)"
     elif kind == "pattern" and value == CREDENTIAL_PATTERN:
         reason = "must be printable ASCII, without spaces or line breaks"
     elif kind == "pattern":

@@ -317,6 +317,7 @@ TYPE_KEYS = {
     "integer": {"Number"},
     "items": {"Array"},
     "minItems": {"Array"},
+    "maxItems": {"Array"},
     "commaSeparated": {"Array"},
     "encoding": {"File"},
     "acceptsBase64": {"File"},

@@ -23,6 +23,8 @@ from runtime.config import Settings
 from runtime.envelope import CallError, Reply
 from runtime.invoke import Runtime
 from runtime.openapi import request_example
+from runtime.suggest import did_you_mean
+from runtime.wellformed import printable, refuse_lone_surrogates
 
 EXIT_OK, EXIT_ERROR_ENVELOPE = 0, 1
 DEFAULT_RUNTIME_PORT = "8000"  # where `make run` serves the runtime (RUNTIME_PORT)
@@ -89,7 +91,8 @@ def main(argv: list[str] | None = None) -> int:
 def _known(parser: argparse.ArgumentParser, catalog: Catalog, name: str) -> Function:
     function = catalog.find(name)
     if function is None:
-        parser.error(f"the {catalog.package} package has no function {name!r} (see: list)")  # exits 2
+        hint = did_you_mean(name, [*catalog.functions, *catalog.aliases])
+        parser.error(f"the {catalog.package} package has no function {printable(name)!r}; {hint or 'see: list'}")  # exits 2
     return function
 
 
@@ -100,6 +103,10 @@ def _call(parser: argparse.ArgumentParser, catalog: Catalog, settings: Settings,
     except UsageError as exc:
         parser.error(str(exc))
     default_credentials(catalog, function, args, os.environ)
+    try:
+        refuse_lone_surrogates(args)  # bytes of the command line that are not UTF-8 arrive as lone surrogates
+    except CallError as error:
+        return _print_envelope(error.reply())
     runtime = Runtime(catalog, settings)
     if options.all_pages and function is not None:
         with tqdm(desc=function.name, unit=" items", file=sys.stderr, dynamic_ncols=True) as bar:

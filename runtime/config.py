@@ -38,9 +38,19 @@ class Settings:
     max_upstream_bytes: int = field(
         default=50 * 1024 * 1024, metadata={"env": "HIPCHAT_MAX_RESPONSE_BYTES", "help": "Largest upstream answer the runtime reads."}
     )
-    max_body_bytes: int = field(default=1024 * 1024, metadata={"env": "RUNTIME_MAX_BODY_BYTES", "help": "Largest JSON call body accepted."})
+    max_body_bytes: int = field(
+        default=1024 * 1024,
+        metadata={
+            "env": "RUNTIME_MAX_BODY_BYTES",
+            "help": "Largest call body accepted (JSON or form-encoded), and largest args field of a multipart call.",
+        },
+    )
     max_json_depth: int = field(
         default=32, metadata={"env": "RUNTIME_MAX_JSON_DEPTH", "help": "Deepest nesting accepted in a call body or JSON argument."}
+    )
+    max_array_items: int = field(
+        default=1000,
+        metadata={"env": "RUNTIME_MAX_ARRAY_ITEMS", "help": "Most items an Array argument may hold (a catalog maxItems can lower it)."},
     )
     file_max_bytes: int = field(
         default=25 * 1024 * 1024,

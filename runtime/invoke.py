@@ -10,8 +10,9 @@ from runtime import arguments, envelope, mapping
 from runtime.catalog import Catalog
 from runtime.completion import complete
 from runtime.config import Settings
-from runtime.envelope import CallError, Reply, caller_error
+from runtime.envelope import CallError, Reply
 from runtime.files import FileResolver, FileValue
+from runtime.suggest import unknown_function
 from runtime.upstream import Upstream
 
 log = logging.getLogger("runtime.calls")
@@ -39,8 +40,9 @@ class Runtime:
         try:
             function = self.catalog.find(name)
             if function is None:
-                raise caller_error("UNKNOWN_FUNCTION", f"The {self.catalog.package} package has no function {name!r}.", [])
-            args = arguments.prepare(function, raw_args, uploads, self.settings.max_json_depth)
+                raise unknown_function(self.catalog, name)
+            settings = self.settings
+            args = arguments.prepare(function, raw_args, uploads, settings.max_json_depth, settings.max_array_items)
             for arg in function.file_args:
                 if arg.name in args:
                     args[arg.name] = self.files.resolve(arg, args[arg.name])

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
+from runtime.app import create_app
+from runtime.catalog import load_catalog
+from runtime.config import ROOT, Settings
 from tests.helpers import TOKEN, sent
 
 ROOM = {"authToken": TOKEN, "roomIdOrName": "Ops Room"}
@@ -106,3 +111,75 @@ def test_a_whole_float_for_an_integer_argument_goes_out_as_an_integer(client, up
     upstream.expect_request("/v2/room/Ops Room/history").respond_with_json({"items": []})
     client.post("/api/HipChat/getRoomHistory", json={"args": {**ROOM, "maxResults": 80.0, "startIndex": "10.0"}})
     assert query_of(upstream) == {"max-results": "80", "start-index": "10"}
+
+
+CARD = {"cardId": "1", "cardStyle": "application", "cardTitle": "t"}
+
+
+def test_eighty_thousand_bad_array_items_get_a_short_error_naming_the_argument(client, upstream):
+    args = {**ROOM, "message": "m", **CARD, "cardAttributes": [{}] * 80_000}
+    response = client.post("/api/HipChat/sendRoomNotification", json={"args": args})
+    error = response.get_json()["contextWrites"]["to"]
+    assert (response.status_code, error["status_code"], error["fields"]) == (400, "INVALID_ARGUMENTS", ["cardAttributes"])
+    assert error["reasons"] == {"cardAttributes": "must have at most 1000 items"}
+    assert len(response.get_data()) < 500
+    assert upstream.log == []
+
+
+def test_the_array_cap_is_the_runtime_max_array_items_setting(upstream):
+    client = create_app(Settings(api_url=upstream.url_for("/v2"), max_array_items=2)).test_client()
+    upstream.expect_request("/v2/room/Ops Room/notification", method="POST").respond_with_data("", status=204)
+    attribute = {"label": "env", "value": {"label": "prod"}}
+    too_many = client.post(
+        "/api/HipChat/sendRoomNotification", json={"args": {**ROOM, "message": "m", **CARD, "cardAttributes": [attribute] * 3}}
+    )
+    assert too_many.get_json()["contextWrites"]["to"]["reasons"] == {"cardAttributes": "must have at most 2 items"}
+    two = client.post(
+        "/api/HipChat/sendRoomNotification", json={"args": {**ROOM, "message": "m", **CARD, "cardAttributes": [attribute] * 2}}
+    )
+    assert two.get_json()["callback"] == "success"
+    assert sent(upstream)[0].get_json()["card"]["attributes"] == [attribute] * 2
+
+
+def test_only_the_first_error_of_an_argument_is_worked_out():
+    function = load_catalog(ROOT / "metadata.json").find("sendRoomNotification")
+    args = {**ROOM, "message": "m", **CARD, "cardAttributes": [{}] * 1000, "color": "blue"}
+    errors = list(function.validator.iter_errors(args))
+    assert sorted(str(error.absolute_path[0]) for error in errors) == ["cardAttributes", "color"]
+
+
+def test_a_catalog_max_items_bound_is_enforced(upstream, tmp_path):
+    document = json.loads((ROOT / "metadata.json").read_text())
+    block = next(b for b in document["blocks"] if b["name"] == "addMemberToRoom")
+    next(a for a in block["args"] if a["name"] == "roomRoles")["maxItems"] = 1
+    (tmp_path / "metadata.json").write_text(json.dumps(document))
+    client = create_app(Settings(api_url=upstream.url_for("/v2"), catalog_path=str(tmp_path / "metadata.json"))).test_client()
+    args = {"authToken": TOKEN, "roomIdOrName": "Ops Room", "userIdOrEmail": "7", "roomRoles": ["room_admin", "room_member"]}
+    response = client.post("/api/HipChat/addMemberToRoom", json={"args": args})
+    error = response.get_json()["contextWrites"]["to"]
+    assert (response.status_code, error["status_code"], error["reasons"]) == (
+        400,
+        "INVALID_ARGUMENTS",
+        {"roomRoles": "must have at most 1 item(s)"},
+    )
+    assert upstream.log == []
+
+
+def test_a_room_message_over_1000_characters_is_refused_before_hipchat(client, upstream):
+    response = client.post("/api/HipChat/sendMessageToRoom", json={"args": {**ROOM, "message": "x" * 1001}})
+    error = response.get_json()["contextWrites"]["to"]
+    assert (response.status_code, error["status_code"], error["reasons"]) == (
+        400,
+        "INVALID_ARGUMENTS",
+        {"message": "must be at most 1000 characters long"},
+    )
+    assert upstream.log == []
+
+
+def test_a_private_message_takes_10000_characters(client, upstream):
+    upstream.expect_request("/v2/user/alice@example.com/message", method="POST").respond_with_data("", status=204)
+    response = client.post(
+        "/api/HipChat/sendPrivateMessage", json={"args": {"authToken": TOKEN, "idOrEmail": "alice@example.com", "message": "x" * 10_000}}
+    )
+    assert response.get_json()["callback"] == "success"
+    assert len(sent(upstream)[0].get_json()["message"]) == 10_000

@@ -83,6 +83,34 @@ def test_describe_of_an_unknown_function_is_a_usage_error(cli):
     assert result.stdout == ""
 
 
+def test_describe_of_a_misspelt_function_suggests_the_closest_names(cli):
+    result = cli("describe", "sendMessage")
+    assert result.returncode == 2
+    assert "has no function 'sendMessage'; did you mean sendMessageToRoom, sendPrivateMessage or getRoomMessage?" in result.stderr
+
+
+def test_call_of_a_misspelt_function_suggests_the_closest_names(cli, upstream):
+    result = cli("call", "sendMesageToRoom", "roomIdOrName=1", "message=hi", "authToken=abc123")
+    assert result.returncode == 1
+    assert "did you mean sendMessageToRoom" in json.loads(result.stdout)["contextWrites"]["to"]["status_msg"]
+    assert sent(upstream) == []
+
+
+def test_call_with_a_misspelt_argument_leads_with_the_argument_it_meant(cli, upstream):
+    result = cli("call", "sendMessageToRoom", "roomIdOrName=1", "mesage=hi", "authToken=abc123")
+    outcome = json.loads(result.stdout)["contextWrites"]["to"]
+    assert outcome["status_msg"].startswith("mesage is not an argument of sendMessageToRoom; did you mean message?")
+    assert sent(upstream) == []
+
+
+def test_call_with_bytes_that_are_not_utf8_names_the_argument(cli, upstream):
+    result = cli("call", "sendMessageToRoom", "roomIdOrName=1", "authToken=abc123", "message=" + os.fsdecode(b"caf\xe9"))
+    assert result.returncode == 1, result.stderr
+    outcome = json.loads(result.stdout)["contextWrites"]["to"]
+    assert (outcome["status_code"], outcome["fields"]) == ("JSON_VALIDATION", ["message"])
+    assert sent(upstream) == []
+
+
 def test_call_prints_the_success_envelope_and_sends_the_call(cli, upstream):
     upstream.expect_request("/v2/room/Ops Room").respond_with_json({"id": 7, "name": "Ops Room"})
     result = cli("call", "getRoom", "roomIdOrName=Ops Room", "authToken=abc123")
