@@ -9,12 +9,13 @@ from flask import Blueprint, Response, request
 
 from runtime.api import read_call, reply_response, runtime
 from runtime.catalog import Function
-from runtime.envelope import CallError, caller_error
+from runtime.envelope import CallError
 from runtime.files import FileValue
 from runtime.openapi import request_example
 from runtime.snippets.base_url import base_url
 from runtime.snippets.plan import UPLOAD_PREFIX, build_plan
 from runtime.snippets.render import LANGUAGES, filename, render
+from runtime.suggest import unknown_function
 
 
 def make_snippet_blueprint(package: str) -> Blueprint:
@@ -40,7 +41,7 @@ def _answer(name: str, language_name: str, args_for: Any) -> Response:
     try:
         function = runtime().catalog.find(name)
         if function is None:
-            raise caller_error("UNKNOWN_FUNCTION", f"The {runtime().catalog.package} package has no function {name!r}.")
+            raise unknown_function(runtime().catalog, name)
         language = LANGUAGES.get(language_name)
         if language is None:
             known = list(LANGUAGES)

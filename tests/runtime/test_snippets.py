@@ -153,6 +153,12 @@ def test_an_unknown_function_is_unknown_function_404(client):
     assert envelope_to(response)["status_code"] == "UNKNOWN_FUNCTION"
 
 
+def test_a_misspelt_function_points_at_the_closest_names(client):
+    response = snippet(client, "sendMessage", "python")
+    assert response.status_code == 404
+    assert "did you mean sendMessageToRoom" in envelope_to(response)["status_msg"]
+
+
 def test_an_unknown_language_is_a_404_listing_the_languages(client):
     response = client.get("/api/HipChat/getRoom/snippet/cobol")
     assert response.status_code == 404
