@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urljoin
 
 if TYPE_CHECKING:
     from runtime.catalog import UpstreamApi
-    from runtime.upstream import UpstreamResponse
+
+
+class UpstreamAnswer(Protocol):
+    """What the envelope needs of an upstream answer (runtime.upstream.UpstreamResponse is one)."""
+
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+    url: str
 
 SUCCESS = "success"
 ERROR = "error"
@@ -83,7 +92,7 @@ def passed_headers(headers: Any, prefixes: tuple[str, ...]) -> dict[str, str]:
     return {k: v for k, v in headers.items() if k.lower().startswith(prefixes)} if prefixes else {}
 
 
-def from_upstream(response: UpstreamResponse, api: UpstreamApi) -> Reply:
+def from_upstream(response: UpstreamAnswer, api: UpstreamApi) -> Reply:
     """The API's answer in the envelope: success for 2xx and redirects, RATE_LIMITED or API_ERROR otherwise."""
     headers = passed_headers(response.headers, api.rate_limit_headers)
     if 200 <= response.status < 300:
@@ -107,7 +116,7 @@ def from_upstream(response: UpstreamResponse, api: UpstreamApi) -> Reply:
     return CallError("API_ERROR", str(message), [], http_status, extra, headers).reply()
 
 
-def _payload(response: UpstreamResponse) -> Any:
+def _payload(response: UpstreamAnswer) -> Any:
     if not response.body:
         return SUCCESS
     text = response.body.decode("utf-8", "replace")
