@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3
 
 MAX_DESCRIPTOR_BYTES = 256 * 1024
 MAX_ANSWER_BYTES = 16 * 1024
@@ -56,14 +57,17 @@ def _origin(url: str) -> tuple[str, str]:
 def _read(response: requests.Response, limit: int, deadline: float, refuse_larger: bool) -> bytes:
     """The body, up to limit bytes; AddonUnreachable when larger (refuse_larger) or slower than the deadline."""
     data = bytearray()
-    for chunk in response.iter_content(CHUNK):
-        data += chunk
-        if len(data) > limit:
-            if refuse_larger:
-                raise AddonUnreachable(f"the answer is larger than {limit} bytes")
-            return bytes(data[:limit])
-        if time.monotonic() > deadline:
-            raise AddonUnreachable("the answer took too long to arrive")
+    try:
+        while chunk := response.raw.read1(CHUNK, decode_content=True):  # what has arrived: the deadline is checked as it trickles
+            data += chunk
+            if len(data) > limit:
+                if refuse_larger:
+                    raise AddonUnreachable(f"the answer is larger than {limit} bytes")
+                return bytes(data[:limit])
+            if time.monotonic() > deadline:
+                raise AddonUnreachable("the answer took too long to arrive")
+    except (urllib3.exceptions.HTTPError, OSError):
+        raise AddonUnreachable("the answer broke off or stalled") from None
     return bytes(data)
 
 
