@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
+import sys
 from pathlib import Path
 
 from common import serving
@@ -35,3 +37,12 @@ def start_gunicorn(app_spec: str, port: int, env: dict[str, str], workers: int =
     return serving.start_gunicorn(
         app_spec, port, env, workers=workers, threads=4, extra=("--access-logfile", "-"), log_path=log_path or Path(os.devnull)
     )
+
+
+def procfile_command(process: str, port: int) -> list[str]:
+    """The Procfile's line for process (web, sandbox, bot) as an argv: $PORT filled in, one worker, run with this Python."""
+    line = next(text for text in (ROOT / "Procfile").read_text().splitlines() if text.startswith(f"{process}:"))
+    command = line.split(":", 1)[1].strip().replace("$PORT", str(port)).replace("${WEB_CONCURRENCY:-2}", "1")
+    assert command.startswith("gunicorn ")
+    # The Procfile quotes the app spec for the shell; split it the way a shell would.
+    return [sys.executable, "-m", *(part.strip("'") for part in re.findall(r"'[^']*'|\S+", command))]
