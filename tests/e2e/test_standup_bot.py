@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 import requests
+
+from tests.sandbox.delivery.test_webhooks import wait_until
 
 
 def call(stack, function: str, **args: Any) -> Any:
@@ -21,16 +22,6 @@ def call(stack, function: str, **args: Any) -> Any:
 def admin(stack, method: str, path: str, body: Any = None) -> requests.Response:
     headers = {"Authorization": f"Bearer {stack.token}"}
     return requests.request(method, f"{stack.sandbox_url}{path}", json=body, headers=headers, timeout=15)
-
-
-def eventually(check: Callable[[], Any], timeout: float = 15.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.2)
-    raise AssertionError("timed out waiting")
 
 
 def cards(stack, room_id: int) -> list[dict[str, Any]]:
@@ -60,7 +51,7 @@ def test_standup_from_install_to_card_glance_and_uninstall(live_stack, standup_b
     )
     assert posted.status_code == 201, posted.text
 
-    (card,) = eventually(lambda: cards(live_stack, room_id))
+    (card,) = wait_until(lambda: cards(live_stack, room_id), timeout=15)
     assert card["card"]["title"] == "Standup · Bob Builder"
     assert card["card"]["description"] == {"value": "wrote the e2e test", "format": "text"}
     assert card["from"] == "Standup" and card["notification_sender"]["client_id"] == installation["id"]
@@ -70,13 +61,13 @@ def test_standup_from_install_to_card_glance_and_uninstall(live_stack, standup_b
         label = next(ext for ext in shown["extensions"] if ext["type"] == "glance")["content"]["label"]["value"]
         return label if label == "<b>1</b> note" else None
 
-    eventually(pushed_count)
+    wait_until(pushed_count, timeout=15)
 
     def delivered() -> dict[str, Any] | None:
         latest = admin(live_stack, "GET", f"/_sandbox/api/addons/{installation['id']}").json()["deliveries"][0]
         return latest if latest["state"] != "pending" else None
 
-    delivery = eventually(delivered)
+    delivery = wait_until(delivered, timeout=15)
     assert (delivery["event"], delivery["state"], delivery["status"]) == ("room_message", "done", 204)
 
     removed = admin(live_stack, "DELETE", f"/_sandbox/api/addons/{installation['id']}")
