@@ -15,4 +15,7 @@ Where the references left a point open, the sandbox decided (and the tests pin i
   their auto-join list, since nobody is there to accept.
 - integration links: ttl in seconds, target an http(s) URL, invoking answers 302 to it.
 - /users/authorize approves at once (user_id, or the group owner) and redirects with ?code=...&state=....
+- add-ons are installed from their descriptor the server-side way, one installation (OAuth client) per add-on and
+  place, a second one there a 409; the rules and their sources are in sandbox.model.installations and
+  sandbox.model.descriptor.
 """

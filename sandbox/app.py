@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from sandbox.admin import bootstrap
+from sandbox.admin import addons, bootstrap
 from sandbox.admin import routes as admin
 from sandbox.admin.viewer.routes import make_viewer_blueprint
 from sandbox.api import addon, capabilities, emoticons, extensions, groups, media, members, oauth, privatechat, roomchat, rooms, users
@@ -21,7 +21,7 @@ from sandbox.security import gate
 from sandbox.store.db import Database
 from sandbox.store.journal import JournalWriter
 
-BLUEPRINTS = (capabilities, oauth, emoticons, groups, addon, extensions, users, media, privatechat, rooms, members, roomchat, admin)
+BLUEPRINTS = (capabilities, oauth, emoticons, groups, addon, extensions, users, media, privatechat, rooms, members, roomchat, admin, addons)
 
 
 def create_app(config: SandboxSettings | dict[str, Any] | None = None) -> Flask:

@@ -63,7 +63,11 @@ class SandboxSettings:
         },
     )
     webhook_timeout: float = field(
-        default=5.0, metadata={"env": "SANDBOX_WEBHOOK_TIMEOUT", "help": "Seconds a webhook may take to answer."}
+        default=5.0,
+        metadata={
+            "env": "SANDBOX_WEBHOOK_TIMEOUT",
+            "help": "Seconds a webhook (or an add-on's descriptor, install or uninstall call) may take.",
+        },
     )
     webhook_attempts: int = field(default=5, metadata={"env": "SANDBOX_WEBHOOK_ATTEMPTS", "help": "Delivery attempts before giving up."})
     webhook_backoff: float = field(

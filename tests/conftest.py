@@ -1,7 +1,9 @@
-"""Shared fixtures: the runtime (Flask test client or gunicorn) against a recording upstream on loopback."""
+"""Shared fixtures: the runtime against a recording upstream on loopback (test client or gunicorn); the live stack; the example bot."""
 
 from __future__ import annotations
 
+import os
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +13,7 @@ from pytest_httpserver import HTTPServer
 
 from runtime.app import create_app
 from runtime.config import Settings
-from tests.helpers import TOKEN, free_port, runtime_under_gunicorn, start_gunicorn, wait_http
+from tests.helpers import ROOT, TOKEN, free_port, procfile_command, runtime_under_gunicorn, start_gunicorn, wait_http
 
 
 @pytest.fixture
@@ -121,3 +123,20 @@ def live_stack(tmp_path_factory) -> Iterator[Stack]:
             process.terminate()
         for process in processes:
             process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def standup_bot(live_stack: Stack, tmp_path_factory) -> Iterator[str]:
+    """The example bot started by the Procfile's bot: line, its runtime the live stack's: its base URL (BOT_PUBLIC_URL's default)."""
+    work = tmp_path_factory.mktemp("standup-bot")
+    port = free_port()
+    env = {**os.environ, "PORT": str(port), "RUNTIME_URL": live_stack.runtime_url, "BOT_DB": str(work / "bot.db")}
+    env.pop("BOT_PUBLIC_URL", None)
+    with open(work / "bot.log", "ab") as log:
+        process = subprocess.Popen(procfile_command("bot", port), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_http(f"http://127.0.0.1:{port}/healthz", processes=[process])
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -82,3 +84,12 @@ def runtime_under_gunicorn(env: dict[str, str], log_path: Path) -> Iterator[str]
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def procfile_command(process: str, port: int) -> list[str]:
+    """The Procfile's line for process (web, sandbox, bot) as an argv: $PORT filled in, one worker, run with this Python."""
+    line = next(text for text in (ROOT / "Procfile").read_text().splitlines() if text.startswith(f"{process}:"))
+    command = line.split(":", 1)[1].strip().replace("$PORT", str(port)).replace("${WEB_CONCURRENCY:-2}", "1")
+    assert command.startswith("gunicorn ")
+    # The Procfile quotes the app spec for the shell; split it the way a shell would.
+    return [sys.executable, "-m", *(part.strip("'") for part in re.findall(r"'[^']*'|\S+", command))]

@@ -35,6 +35,7 @@ TABLES_IN_DELETE_ORDER = (
     "auth_codes",
     "refresh_tokens",
     "tokens",
+    "installations",
     "oauth_clients",
     "emoticons",
     "messages",

@@ -7,7 +7,6 @@ opens a session. GET /_sandbox/ itself is left for the HTML viewer.
 from __future__ import annotations
 
 import json
-import secrets
 import sqlite3
 import uuid
 from typing import Any
@@ -19,7 +18,7 @@ from sandbox.api import members
 from sandbox.http import links, params
 from sandbox.http.context import db, sandbox, settings
 from sandbox.http.errors import bad_request, not_found
-from sandbox.http.representations import client_summary, room_summary, user_summary
+from sandbox.http.representations import room_summary, user_summary
 from sandbox.http.responses import json_response
 from sandbox.model import history
 from sandbox.security.access import ALL_SCOPES
@@ -266,57 +265,6 @@ def deliveries() -> Response:
         for row in rows
     ]
     return json_response({"items": items})
-
-
-@bp.get("/api/addons")
-def addons() -> Response:
-    with db().read() as conn:
-        rows = conn.execute("SELECT * FROM oauth_clients ORDER BY created").fetchall()
-    return json_response({"items": [addon_json(row) for row in rows]})
-
-
-def addon_json(row: sqlite3.Row) -> dict[str, Any]:
-    installable = None
-    if row["installable_token"] and not row["installable_read"]:
-        installable = links.api("addon", row["addon_key"], "installable", row["installable_token"])
-    return {**client_summary(row), "addon_key": row["addon_key"], "oauth_secret": row["secret"], "installable_url": installable}
-
-
-@bp.post("/api/addons")
-def install_addon() -> Response:
-    """Install an add-on (group-wide, or in {"room_id"}): a new OAuth client and its one-time installable URL."""
-    data = body()
-    key = str(data.get("key") or "addon")
-    scopes = data.get("scopes") or list(ALL_SCOPES)
-    if not isinstance(scopes, list) or any(s not in ALL_SCOPES for s in scopes):
-        raise bad_request("scopes must be a list of HipChat scopes", "scopes", "enum", None)
-    with db().write() as conn:
-        caller = admin_caller(conn)
-        room_id = data.get("room_id")
-        if room_id is not None and (not isinstance(room_id, int) or not 0 < room_id < MAX_ID):
-            raise bad_request("room_id must be a room's id", "room_id", "type", None)
-        if room_id is not None and conn.execute("SELECT 1 FROM rooms WHERE id = ?", (room_id,)).fetchone() is None:
-            raise not_found(f"Room {room_id} not found")
-        client_id = str(uuid.uuid4())
-        conn.execute(
-            "INSERT INTO oauth_clients (id, secret, name, addon_key, group_id, room_id, scopes, capabilities_url, installable_token,"
-            " created)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                client_id,
-                secrets.token_urlsafe(30),
-                str(data.get("name") or key),
-                key,
-                caller.group_id,
-                room_id,
-                " ".join(scopes),
-                data.get("capabilities_url"),
-                secrets.token_urlsafe(24),
-                clock.now_us(),
-            ),
-        )
-        row = conn.execute("SELECT * FROM oauth_clients WHERE id = ?", (client_id,)).fetchone()
-    return json_response(addon_json(row), 201)
 
 
 @bp.get("/api/ui")

@@ -10,7 +10,7 @@ from flask import Blueprint, Response
 
 from sandbox.http import links, params
 from sandbox.http.responses import json_response
-from sandbox.http.schemas import DEFS, EXTENSIONS, ICON, KEY, NAME
+from sandbox.model import descriptor
 from sandbox.security.access import ALL_SCOPES
 
 bp = Blueprint("capabilities", __name__)
@@ -49,57 +49,6 @@ def capabilities() -> Response:
             "vendor": {"name": "hipchat-package sandbox", "url": base},
         }
     )
-
-
-def descriptor_schema() -> dict[str, Any]:
-    """The add-on descriptor: its capabilities are the same objects the REST extension endpoints accept."""
-    extension_schemas = {}
-    for kind, schema in EXTENSIONS.items():
-        item = {name: value for name, value in schema.items() if name != "$defs"}
-        extension_schemas[kind] = {"type": "array", "items": item}
-    return {
-        "title": "HipChat add-on descriptor",
-        "type": "object",
-        "required": ["key", "name", "description", "links"],
-        "properties": {
-            "key": {**KEY, "maxLength": 100},
-            "name": {"type": "string", "minLength": 1, "maxLength": 80},
-            "description": {"type": "string", "maxLength": 500},
-            "vendor": {"type": "object", "properties": {"name": {"type": "string"}, "url": {"type": "string"}}},
-            "links": {
-                "type": "object",
-                "required": ["self"],
-                "properties": {"self": {"type": "string"}, "homepage": {"type": "string"}},
-            },
-            "capabilities": {
-                "type": "object",
-                "properties": {
-                    "hipchatApiConsumer": {
-                        "type": "object",
-                        "properties": {
-                            "scopes": {"type": "array", "items": {"enum": list(ALL_SCOPES)}},
-                            "fromName": {"type": "string", "maxLength": 64},
-                            "avatar": ICON,
-                        },
-                    },
-                    "installable": {
-                        "type": "object",
-                        "properties": {
-                            "allowGlobal": {"type": "boolean"},
-                            "allowRoom": {"type": "boolean"},
-                            "callbackUrl": {"type": "string"},
-                            "installedUrl": {"type": "string"},
-                            "uninstalledUrl": {"type": "string"},
-                            "updatedUrl": {"type": "string"},
-                        },
-                    },
-                    "configurable": {"type": "object", "required": ["url"], "properties": {"url": {"type": "string"}, "name": NAME}},
-                    **extension_schemas,
-                },
-            },
-        },
-        "$defs": DEFS,
-    }
 
 
 def as_draft4(schema: dict[str, Any]) -> dict[str, Any]:
@@ -144,5 +93,5 @@ def _required_flags(node: dict[str, Any]) -> None:
 @bp.get("/v2/capabilities/addon/schema")
 def addon_schema() -> Response:
     draft = params.choice("draft", "v4", ("v2", "v4"))
-    schema = descriptor_schema()
+    schema = descriptor.schema()
     return json_response(copy.deepcopy(as_draft2(schema) if draft == "v2" else as_draft4(schema)))

@@ -69,10 +69,16 @@ def without_nulls(name: str, body: dict[str, Any]) -> dict[str, Any]:
 
 def validate(name: str, body: dict[str, Any]) -> dict[str, Any]:
     body = without_nulls(name, body)
-    error = best_match(validator(name).iter_errors(body), key=_earliest)
+    error = fault(validator(name), body)
     if error is not None:
-        raise as_hipchat(error)
+        raise error
     return body
+
+
+def fault(checker: Draft202012Validator, instance: Any) -> HipChatError | None:
+    """The 400 for the instance's first fault against the schema, or None when it conforms."""
+    error = best_match(checker.iter_errors(instance), key=_earliest)
+    return as_hipchat(error) if error is not None else None
 
 
 def read(name: str, required: bool = True) -> dict[str, Any]:

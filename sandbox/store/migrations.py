@@ -283,4 +283,16 @@ CREATE TABLE admin_credentials (
 );
 """
 
-MIGRATIONS: list[str] = [INITIAL, ADMIN_CREDENTIALS]
+# Add-ons installed from their descriptor: the OAuth client is the installation (its id is the oauthId); this row
+# keeps where the descriptor came from, the descriptor as fetched, and the callback the uninstall DELETE goes to.
+INSTALLATIONS = """
+CREATE TABLE installations (
+    client_id TEXT PRIMARY KEY REFERENCES oauth_clients(id) ON DELETE CASCADE,
+    descriptor_url TEXT NOT NULL,
+    descriptor TEXT NOT NULL,
+    callback_url TEXT NOT NULL,
+    installed INTEGER NOT NULL
+) WITHOUT ROWID;
+"""
+
+MIGRATIONS: list[str] = [INITIAL, ADMIN_CREDENTIALS, INSTALLATIONS]

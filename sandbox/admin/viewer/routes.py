@@ -1,4 +1,5 @@
-"""Routes of the room viewer: two pages (/_sandbox/, /_sandbox/rooms/<id>) and the read-only message JSON they poll.
+"""Routes of the room viewer: three pages (/_sandbox/, /_sandbox/rooms/<id>, /_sandbox/addons), the message JSON a
+room page polls, and posting to a room as one of the sandbox's users.
 
 The pages are shells that carry no data; what they show comes from JSON that needs the admin token or a viewer session.
 """
@@ -8,9 +9,11 @@ from __future__ import annotations
 from flask import Blueprint, Response, make_response, render_template, request
 
 from sandbox.admin import guard
-from sandbox.admin.viewer import store
+from sandbox.admin.viewer import posting, store
+from sandbox.http import validation
 from sandbox.http.context import db
 from sandbox.http.responses import json_response
+from sandbox.store import clock
 
 POLL_MS = 2000
 # Message HTML is sanitized server-side; the policy is the second wall: no inline script, no foreign scripts.
@@ -33,6 +36,19 @@ def make_viewer_blueprint() -> Blueprint:
     def room_page(room: str) -> Response:
         """A room by id or by name (like the API); the page learns the rest from the messages JSON."""
         return _page(render_template("viewer/room.html", room=room, poll_ms=POLL_MS))
+
+    @viewer.get("/addons")
+    def addons_page() -> Response:
+        return _page(render_template("viewer/addons.html", poll_ms=POLL_MS))
+
+    @viewer.post("/viewer/api/rooms/<seg:room>/messages")
+    def post_message(room: str) -> Response:
+        """{"user_id", "message"}: the message posted as that user (201 {"id", "timestamp"})."""
+        with db().read() as conn:
+            guard.require_admin(conn)
+        data = validation.json_body()
+        message_id, ts = posting.as_user(room, data.get("user_id"), data.get("message"))
+        return json_response({"id": message_id, "timestamp": clock.iso(ts)}, 201)
 
     @viewer.get("/viewer/api/rooms/<seg:room>/messages")
     def messages_json(room: str) -> Response:

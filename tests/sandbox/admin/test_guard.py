@@ -8,7 +8,7 @@ import pytest
 
 from tests.sandbox.conftest import ADMIN_TOKEN, send
 
-OPEN = {"admin.login", "viewer.rooms_page", "viewer.room_page", "viewer.static"}
+OPEN = {"admin.login", "viewer.rooms_page", "viewer.room_page", "viewer.addons_page", "viewer.static"}
 
 
 def guarded_routes(app) -> list[tuple[str, str]]:

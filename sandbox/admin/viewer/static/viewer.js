@@ -1,4 +1,5 @@
-// The room viewer: the room list and one room's history, polled every couple of seconds without reloading.
+// The room viewer: the room list and one room's history, polled every couple of seconds without reloading; posting as
+// one of the sandbox's users; the Add-ons page (install from a descriptor URL, what each installation declared, uninstall).
 // Every text goes into the page as text; only the server-sanitized safe_html parts are set as HTML.
 (function () {
   "use strict";
@@ -160,6 +161,28 @@
       throw error;
     }
     return response.json();
+  }
+
+  async function sendJson(method, url, payload) {
+    const headers = { Accept: "application/json" };
+    if (payload !== undefined) headers["Content-Type"] = "application/json";
+    if (session()) headers.Authorization = `Bearer ${session()}`;
+    const body = payload === undefined ? undefined : JSON.stringify(payload);
+    const response = await fetch(url, { method, headers, body, cache: "no-store" });
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      const error = new Error((data.error && data.error.message) || `HTTP ${response.status}`);
+      error.status = response.status;
+      if (response.status === 401) showSignIn();
+      throw error;
+    }
+    return data;
+  }
+
+  function showError(id, error) {
+    const node = document.getElementById(id);
+    node.textContent = error ? error.message : "";
+    node.hidden = !error;
   }
 
   function setLive(ok, text) {
@@ -439,9 +462,176 @@
     poll();
   }
 
+  // ---- posting as one of the sandbox's users (a message, or a slash command such as /standup hi) ----------------
+
+  async function compose(section) {
+    const form = document.getElementById("compose");
+    const select = document.getElementById("compose-user");
+    const input = document.getElementById("compose-message");
+    try {
+      const users = (await getJson(body.dataset.usersUrl)).items.filter((user) => !user.is_deleted);
+      select.replaceChildren(...users.map((user) => {
+        const option = el("option", "", `${user.name} (@${user.mention_name})`);
+        option.value = user.id;
+        return option;
+      }));
+      const demo = users.find((user) => user.mention_name !== "admin" && !user.is_guest);
+      if (demo) select.value = String(demo.id);
+    } catch (error) {
+      return;
+    }
+    form.hidden = false;
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      try {
+        await sendJson("POST", section.dataset.postUrl, { user_id: Number(select.value), message: input.value });
+        input.value = "";
+        showError("compose-error", null);
+      } catch (error) {
+        showError("compose-error", error);
+      }
+    });
+  }
+
+  // ---- the Add-ons page --------------------------------------------------------------------------
+
+  function htmlText(html) {
+    // Text of pushed glance HTML, parsed inertly (no script runs, no image loads).
+    return new DOMParser().parseFromString(String(html || ""), "text/html").body.textContent;
+  }
+
+  function nameText(value) {
+    return value && typeof value === "object" ? value.value || "" : value || "";
+  }
+
+  function extensionNode(ext) {
+    const item = el("li", `addon-extension addon-extension-${ext.type}`);
+    item.dataset.type = ext.type;
+    item.append(el("span", "badge", ext.type), el("span", "addon-extension-key", ext.key));
+    const name = nameText(ext.name) || nameText(ext.title);
+    if (name) item.append(el("span", "addon-extension-name", name));
+    if (ext.type === "webhook") {
+      item.append(el("code", "addon-extension-detail", `${ext.event}${ext.pattern ? ` ${ext.pattern}` : ""} → ${ext.url} (${ext.authentication})`));
+    }
+    if (ext.type === "glance") {
+      const label = ext.content && ext.content.label ? htmlText(ext.content.label.value) : "no content pushed yet";
+      item.append(el("span", "addon-glance", label));
+    }
+    if (ext.signed_url) {
+      const open = link(ext.signed_url, "addon-open", "open");
+      item.append(open);
+    }
+    return item;
+  }
+
+  function deliveriesNode(deliveries) {
+    const table = el("table", "addon-deliveries");
+    const head = el("tr");
+    for (const title of ["event", "state", "status", "outcome", "when"]) head.append(el("th", "", title));
+    table.append(head);
+    for (const delivery of deliveries) {
+      const row = el("tr", `delivery-${delivery.state}`);
+      row.append(el("td", "", delivery.event), el("td", "", delivery.state), el("td", "", delivery.status === null ? "" : delivery.status));
+      row.append(el("td", "", delivery.outcome || ""), el("td", "", when(delivery.created).full));
+      table.append(row);
+    }
+    return table;
+  }
+
+  function addonNode(addon, rooms, refresh) {
+    const item = el("li", "addon-card");
+    item.dataset.addonId = addon.id;
+    item.dataset.addonKey = addon.addon_key;
+    const head = el("div", "addon-head");
+    head.append(el("span", "addon-name", addon.name), el("span", "badge", addon.addon_key));
+    const place = addon.room_id === null ? "All rooms (global)" : `Room ${rooms.get(addon.room_id) || addon.room_id}`;
+    head.append(el("span", "addon-place", place));
+    const remove = el("button", "addon-uninstall", "Uninstall");
+    remove.type = "button";
+    remove.addEventListener("click", async () => {
+      remove.disabled = true;
+      try {
+        await sendJson("DELETE", `${body.dataset.addonsUrl}/${encodeURIComponent(addon.id)}`);
+        refresh();
+      } catch (error) {
+        remove.disabled = false;
+        showError("install-error", error);
+      }
+    });
+    head.append(remove);
+    item.append(head);
+    if (addon.description) item.append(el("p", "addon-description", addon.description));
+    const meta = el("p", "addon-meta");
+    meta.append(el("span", "", `oauthId ${addon.id}`), el("span", "", ` · scopes: ${addon.allowed_scopes.join(", ") || "none"}`));
+    if (addon.descriptor_url) meta.append(document.createTextNode(" · "), link(addon.descriptor_url, "", "descriptor"));
+    if (addon.configurable) meta.append(document.createTextNode(" · "), link(addon.configurable.signed_url, "addon-configure", "configure"));
+    item.append(meta);
+    if (addon.extensions.length) {
+      const list = el("ul", "addon-extensions");
+      list.append(...addon.extensions.map(extensionNode));
+      item.append(list);
+    }
+    if (addon.deliveries.length) item.append(el("h3", "", "Recent deliveries"), deliveriesNode(addon.deliveries));
+    return item;
+  }
+
+  function addonsPage() {
+    const list = document.getElementById("addon-list");
+    const roomSelect = document.getElementById("install-room");
+    const rooms = new Map();
+    let timer = null;
+
+    async function refresh() {
+      window.clearTimeout(timer);
+      try {
+        const data = await getJson(body.dataset.addonsUrl);
+        list.replaceChildren(...data.items.map((addon) => addonNode(addon, rooms, refresh)));
+        document.getElementById("no-addons").hidden = data.items.length !== 0;
+        setLive(true, `live · ${new Date().toLocaleTimeString()}`);
+      } catch (error) {
+        if (error.status === 401) return;
+        setLive(false, "reconnecting…");
+      }
+      timer = window.setTimeout(refresh, POLL_MS);
+    }
+
+    getJson(body.dataset.roomsUrl)
+      .then((data) => {
+        for (const room of data.items.slice().sort((a, b) => a.name.localeCompare(b.name))) {
+          rooms.set(room.id, room.name);
+          const option = el("option", "", room.name);
+          option.value = room.id;
+          roomSelect.append(option);
+        }
+      })
+      .catch(() => {})
+      .finally(refresh);
+
+    document.getElementById("install").addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const button = event.target.querySelector("button");
+      const payload = { descriptor_url: document.getElementById("install-url").value.trim() };
+      if (roomSelect.value) payload.room_id = Number(roomSelect.value);
+      button.disabled = true;
+      try {
+        await sendJson("POST", body.dataset.addonsUrl, payload);
+        showError("install-error", null);
+        refresh();
+      } catch (error) {
+        showError("install-error", error);
+      } finally {
+        button.disabled = false;
+      }
+    });
+  }
+
   signInFromLink().then(() => {
     pollRooms();
     const section = document.getElementById("room");
-    if (section) followRoom(section);
+    if (section) {
+      followRoom(section);
+      compose(section);
+    }
+    if (document.getElementById("addon-list")) addonsPage();
   });
 })();
