@@ -28,6 +28,6 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(make_web_blueprint())
     app.register_blueprint(make_snippet_blueprint(catalog.package))
     register_errors(app)
-    cors.install(app, settings.cors_origins, catalog.package)
+    cors.install(app, settings.cors_origins, catalog.package, catalog.upstream.rate_limit_headers)
     logs.configure(settings.log_level)
     return app

@@ -102,7 +102,7 @@ class Settings:
         default=(),
         metadata={
             "env": "RUNTIME_CORS_ORIGINS",
-            "help": "Comma-separated origins (https://app.example.com) whose pages may call /api/HipChat/*, or * for any "
+            "help": "Comma-separated origins (https://app.example.com) whose pages may call /api/<package>/*, or * for any "
             "(default: none, no CORS headers).",
         },
     )

@@ -11,10 +11,7 @@ from flask import Flask, Response, request
 
 ALLOWED_METHODS = "GET, POST"
 ALLOWED_HEADERS = "Content-Type"
-# The headers a page may read from an answer besides the safelisted ones: HipChat's limits, passed back by the runtime.
-EXPOSED_HEADERS = ", ".join(
-    f"{prefix}-{name}" for prefix in ("X-Ratelimit", "X-FloodControl") for name in ("Limit", "Remaining", "Reset")
-)
+RATE_LIMIT_FIELDS = ("Limit", "Remaining", "Reset")
 PREFLIGHT_MAX_AGE = "600"
 ANY = "*"
 
@@ -40,11 +37,17 @@ def check_origins(origins: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(checked)
 
 
-def install(app: Flask, origins: tuple[str, ...], package: str) -> None:
+def exposed_headers(rate_limit_prefixes: tuple[str, ...]) -> str:
+    """The headers a page may read besides the safelisted ones: the upstream's limits the runtime passes back."""
+    return ", ".join(f"{prefix}{field}" for prefix in rate_limit_prefixes for field in RATE_LIMIT_FIELDS)
+
+
+def install(app: Flask, origins: tuple[str, ...], package: str, rate_limit_prefixes: tuple[str, ...] = ()) -> None:
     """Answer preflights and add the CORS headers on the package's API routes; with no origins, add nothing at all."""
     origins = check_origins(origins)
     if not origins:
         return
+    exposed = exposed_headers(rate_limit_prefixes)
     allowed = frozenset(origins)
     any_origin = ANY in allowed
     root = f"/api/{package}"
@@ -83,7 +86,8 @@ def install(app: Flask, origins: tuple[str, ...], package: str) -> None:
         origin = allowed_origin(current.environ.get("HTTP_ORIGIN"))
         if origin is not None:
             response.headers.add("Access-Control-Allow-Origin", origin)
-            response.headers.add("Access-Control-Expose-Headers", EXPOSED_HEADERS)
+            if exposed:
+                response.headers.add("Access-Control-Expose-Headers", exposed)
         return response
 
 

@@ -143,7 +143,7 @@ def refused(response) -> tuple[int, str, list[str], str]:
 )
 def test_a_lone_surrogate_in_a_data_uri_is_refused_naming_the_file(client, upstream, uri):
     status, code, fields, reason = refused(share_file(client, uri))
-    assert (status, code, fields) == (400, "INVALID_ARGUMENTS", ["file"])
+    assert (status, code, fields) == (400, "JSON_VALIDATION", ["file"])  # found when the call is read, before any decoding
     assert "lone surrogate" in reason
     assert upstream.log == []
 

@@ -180,7 +180,7 @@
     return { method: "POST", body };
   }
 
-  // HipChat's limits, passed back by the runtime; a reset (Unix time) is shown as a local time and a countdown.
+  // The upstream's limits, passed back by the runtime; a reset (Unix time) is shown as a local time and a countdown.
   const LIMIT_HEADERS = ["x-ratelimit-", "x-floodcontrol-"];
   let resetTimer = null;
 
