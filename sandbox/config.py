@@ -41,7 +41,8 @@ class SandboxSettings:
         default=True,
         metadata={
             "env": "SANDBOX_BANNER",
-            "help": "Print the start-up banner (URL, generated credentials, demo data when created) once per server; make run prints its own.",
+            "help": "Print the start-up banner (URL, generated credentials, demo data when created) once per server;"
+            " make run prints its own.",
         },
     )
     limits: str = field(
