@@ -14,15 +14,13 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import ROOT, free_port
-from tests.test_run_local import read_until, run_env
+from tests.helpers import ROOT, free_port, read_until, start_run
 
 README = ROOT / "README.md"
 FENCE = re.compile(r"^```(?P<language>\S*)\n(?P<code>.*?)^```$", re.M | re.S)
@@ -69,16 +67,7 @@ def pasted_in(tmp_path_factory) -> Iterator[Path]:
     if shutil.which("curl") is None:
         pytest.skip("the README's examples use curl: scripts/install-toolchains.sh installs it (apt-get)")
     root = tmp_path_factory.mktemp("readme")
-    ports = (free_port(), free_port(), free_port())
-    process = subprocess.Popen(
-        [sys.executable, "scripts/run_local.py"],
-        cwd=ROOT,
-        env=run_env(root / "var", *ports, workers=1),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+    process = start_run(root / "var", free_port(), free_port(), free_port(), workers=1)
     try:
         read_until(process, "Ctrl-C stops the servers.")
         yield root

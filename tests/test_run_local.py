@@ -16,41 +16,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.helpers import ROOT, free_port
-
-
-def read_until(process: subprocess.Popen, marker: str, timeout: float = 120) -> str:
-    seen = []
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line and process.poll() is not None:
-            break
-        seen.append(line)
-        if marker in line:
-            return "".join(seen)
-    raise AssertionError(f"{marker!r} not printed; output:\n{''.join(seen)}")
-
-
-def run_env(var_dir, runtime_port: int, sandbox_port: int, bot_port: int, workers: int = 2) -> dict[str, str]:
-    env = {**os.environ, "RUNTIME_PORT": str(runtime_port), "SANDBOX_PORT": str(sandbox_port), "RUN_VAR_DIR": str(var_dir)}
-    env.update(BOT_PORT=str(bot_port), WEB_CONCURRENCY=str(workers))
-    for name in ("BOT_PUBLIC_URL", "SANDBOX_ADMIN_TOKEN", "SANDBOX_DB", "SANDBOX_PUBLIC_URL", "RUNTIME_PUBLIC_URL"):
-        env.pop(name, None)
-    return env
-
-
-def start_run(var_dir, runtime_port: int, sandbox_port: int, bot_port: int | None = None) -> subprocess.Popen:
-    """The run script as `make run` starts it, in its own session so that a Ctrl-C can be sent to all of it."""
-    return subprocess.Popen(
-        [sys.executable, "scripts/run_local.py"],
-        cwd=ROOT,
-        env=run_env(var_dir, runtime_port, sandbox_port, bot_port or free_port()),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+from tests.helpers import ROOT, free_port, read_until, run_env, start_run
 
 
 def servers_left(ports: tuple[int, ...]) -> list[str]:
