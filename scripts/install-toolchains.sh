@@ -112,6 +112,6 @@ if have curl && ! curl_recent; then
 fi
 
 if [ $missing_count -gt 0 ]; then
-  echo "install-toolchains: $missing_count missing; the tests that need them skip and say why${updated:+ (apt-get's output: $LOG)}"
+  echo "install-toolchains: $missing_count missing; the tests that need them skip and say why${updated:+ (apt-get output: $LOG)}"
 fi
 exit 0
