@@ -107,7 +107,7 @@ def test_a_second_run_keeps_the_token_and_the_data(tmp_path):
     (tmp_path / "demo-token").write_text("KeptT0ken")
     for run, text in enumerate(["first run", None]):
         runtime_port = free_port()
-        process = start_run(tmp_path, runtime_port, free_port())
+        process = start_run(tmp_path, runtime_port, free_port(), workers=1)
         try:
             output = read_until(process, "Ctrl-C stops the servers.")
             assert "KeptT0ken" in output
@@ -126,7 +126,7 @@ def test_a_second_run_keeps_the_token_and_the_data(tmp_path):
 def test_the_demo_env_file_gives_a_shell_the_run_s_addresses_and_credentials(tmp_path):
     runtime_port, sandbox_port, bot_port = free_port(), free_port(), free_port()
     (tmp_path / "demo-token").write_text("EnvFileT0ken")
-    process = start_run(tmp_path, runtime_port, sandbox_port, bot_port)
+    process = start_run(tmp_path, runtime_port, sandbox_port, bot_port, workers=1)
     try:
         output = read_until(process, "Ctrl-C stops the servers.")
         env_file = tmp_path / "demo.env"
