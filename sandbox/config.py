@@ -37,6 +37,14 @@ class SandboxSettings:
         default="", metadata={"env": "SANDBOX_OAUTH_CLIENT_SECRET", "help": "OAuth secret of the seeded add-on (default: generated)."}
     )
     demo: bool = field(default=True, metadata={"env": "SANDBOX_DEMO", "help": "Seed demo data into an empty database at start."})
+    banner: bool = field(
+        default=True,
+        metadata={
+            "env": "SANDBOX_BANNER",
+            "help": "Print the start-up banner (URL, generated credentials, demo data when created) once per server;"
+            " make run prints its own.",
+        },
+    )
     limits: str = field(
         default="generous",
         metadata={"env": "SANDBOX_LIMITS", "help": "generous, or hipchat for HipChat's figures (500/5 min, 100 for user tokens, 30/min)."},

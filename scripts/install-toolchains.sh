@@ -1,40 +1,117 @@
 #!/usr/bin/env bash
-# System packages the tests use (browser, snippet toolchains). Installs what is missing when it can
-# (root with apt-get); otherwise says what is missing, and the tests that need it say they skip.
+# The system packages the tests use (browser, snippet toolchains, openssl), one line per toolchain: present,
+# installed, or why not and which tests skip without it. As root with apt-get what is missing is installed (apt's
+# output goes to $TOOLCHAINS_LOG; the error is shown when an install fails). Anywhere else nothing is installed and
+# the tests that need a missing toolchain skip, saying so. Always exits 0: a missing toolchain skips its tests only.
 set -u
-want=()
-missing() { ! command -v "$1" >/dev/null 2>&1; }
-missing chromium && want+=(chromium)  # the browser tests (Playwright drives /usr/bin/chromium)
-# Snippet toolchains (tests/snippets): each exported language runs for real where its toolchain is here.
-missing curl && want+=(curl)
-missing openssl && want+=(openssl)  # a self-signed certificate for the sandbox under TLS (tests/sandbox/test_client_library.py)
-missing php && want+=(php-cli php-curl)
-command -v php >/dev/null 2>&1 && ! php -m 2>/dev/null | grep -qx curl && want+=(php-curl)
-missing ruby && want+=(ruby)
-missing go && want+=(golang-go)
-missing java && want+=(default-jdk-headless)
+LOG=${TOOLCHAINS_LOG:-${TMPDIR:-/tmp}/install-toolchains.log}
+have() { command -v "$1" >/dev/null 2>&1; }
+line() { printf 'install-toolchains: %-9s %s\n' "$1" "$2"; }
+
+# name|packages|what skips without it. A toolchain is present when check_<name> succeeds, else when `name` is a command.
+TOOLCHAINS=(
+  "chromium|chromium|the browser tests"
+  "curl|curl|the README examples and the curl snippet runs"
+  "openssl|openssl|the TLS tests"
+  "node|nodejs|the javascript and node snippet runs"
+  "php|php-cli php-curl|the php snippet runs"
+  "ruby|ruby|the ruby snippet runs"
+  "go|golang-go|the go snippet runs"
+  "java|default-jdk-headless|the java snippet runs"
+  "csharp|mono-mcs mono-runtime libmono-system-net-http4.0-cil|the csharp snippet runs"
+)
+check_php() { have php && php -m 2>/dev/null | grep -qx curl; }
 # Debian has no .NET SDK package; Mono's C# compiler and runtime (with System.Net.Http) run the C# snippets.
-missing dotnet && { missing mcs || missing mono; } && want+=(mono-mcs mono-runtime libmono-system-net-http4.0-cil)
+check_csharp() { have dotnet || { have mcs && have mono; }; }
+present() { if declare -F "check_$1" >/dev/null; then "check_$1"; else have "$1"; fi; }
+
 # The curl snippet reads secrets with --variable (curl 8.3 and later); Debian 12 has 7.88, its backports 8.14.
-curl_older_than_8_3() { command -v curl >/dev/null 2>&1 && curl --version | awk 'NR == 1 { split($2, v, "."); exit !(v[1] < 8 || (v[1] == 8 && v[2] < 3)) }'; }
-new_curl=""
-curl_older_than_8_3 && grep -q '^12' /etc/debian_version 2>/dev/null && new_curl="curl (8.3+ from bookworm-backports)"
-[ ${#want[@]} -eq 0 ] && [ -z "$new_curl" ] && exit 0
-if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-  if [ -n "$new_curl" ] && [ ! -e /etc/apt/sources.list.d/bookworm-backports.sources ]; then
-    printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
-      > /etc/apt/sources.list.d/bookworm-backports.sources
+curl_version() { curl --version 2>/dev/null | awk 'NR == 1 { print $2 }'; }
+curl_recent() { curl_version | awk -F. '{ exit !($1 > 8 || ($1 == 8 && $2 >= 3)) }'; }
+debian_12() { grep -q '^12' /etc/debian_version 2>/dev/null; }
+
+why_not=""
+if [ "$(id -u)" != 0 ]; then
+  why_not="not root"
+elif ! have apt-get; then
+  why_not="no apt-get"
+fi
+
+updated=""
+apt_update() {  # once, before the first install (in this shell, not in the $(...) that runs the install)
+  if [ -z "$updated" ]; then
+    apt-get update -qq >>"$LOG" 2>&1
+    updated=yes
   fi
-  apt-get update -qq >/dev/null 2>&1 || true
-  if [ ${#want[@]} -gt 0 ]; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${want[@]}" >/dev/null 2>&1 \
-      || echo "install-toolchains: could not install all of: ${want[*]}"
+}
+apt_install() {  # packages...; on failure prints apt's error and returns non-zero
+  local output
+  output=$(DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" 2>&1)
+  local status=$?
+  printf '%s\n' "$output" >>"$LOG"
+  if [ $status -ne 0 ]; then
+    printf '%s\n' "$output" | grep -E '^(E|W):' | tail -n 1 | grep . || printf '%s\n' "$output" | tail -n 1 | grep . || echo "apt-get exited $status"
+    return 1
   fi
-  if [ -n "$new_curl" ]; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends -t bookworm-backports curl >/dev/null 2>&1 \
-      || echo "install-toolchains: could not install $new_curl; the curl snippet runs are skipped"
+}
+
+missing_count=0
+for entry in "${TOOLCHAINS[@]}"; do
+  IFS='|' read -r name packages skips <<<"$entry"
+  if present "$name"; then
+    line "$name" "present"
+    continue
   fi
-else
-  echo "install-toolchains: not root or no apt-get; missing: ${want[*]} $new_curl"
+  if [ -n "$why_not" ]; then
+    line "$name" "missing, not installed ($why_not: apt-get install $packages); $skips will skip"
+    missing_count=$((missing_count + 1))
+    continue
+  fi
+  printf 'install-toolchains: %-9s installing %s ... ' "$name" "$packages"
+  apt_update
+  # shellcheck disable=SC2086 # the package list splits into words on purpose
+  if ! error=$(apt_install $packages); then
+    echo "FAILED ($error); $skips will skip"
+    missing_count=$((missing_count + 1))
+  elif present "$name"; then
+    echo "installed"
+  else
+    echo "FAILED (apt-get installed $packages, but $name is still missing); $skips will skip"
+    missing_count=$((missing_count + 1))
+  fi
+done
+
+if have curl && ! curl_recent; then
+  old=$(curl_version)
+  skips="the curl snippet runs (they need curl 8.3+ for --variable)"
+  if ! debian_12; then
+    line "curl 8.3+" "curl is $old, and no newer one is known for this system; $skips will skip"
+    missing_count=$((missing_count + 1))
+  elif [ -n "$why_not" ]; then
+    line "curl 8.3+" "curl is $old, not upgraded ($why_not: apt-get install -t bookworm-backports curl); $skips will skip"
+    missing_count=$((missing_count + 1))
+  else
+    printf 'install-toolchains: %-9s curl is %s; installing curl from bookworm-backports ... ' "curl 8.3+" "$old"
+    sources=/etc/apt/sources.list.d/bookworm-backports.sources
+    if [ ! -e "$sources" ]; then
+      printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+        >"$sources"
+      updated=""  # the new source needs an apt-get update
+    fi
+    apt_update
+    if ! error=$(apt_install -t bookworm-backports curl); then
+      echo "FAILED ($error); $skips will skip"
+      missing_count=$((missing_count + 1))
+    elif curl_recent; then
+      echo "installed $(curl_version)"
+    else
+      echo "FAILED (curl is still $(curl_version)); $skips will skip"
+      missing_count=$((missing_count + 1))
+    fi
+  fi
+fi
+
+if [ $missing_count -gt 0 ]; then
+  echo "install-toolchains: $missing_count missing; the tests that need them skip and say why${updated:+ (apt-get output: $LOG)}"
 fi
 exit 0

@@ -1,15 +1,20 @@
 """`make run`: the sandbox (with demo data), the runtime pointed at it, and the example Standup bot on the runtime,
 all under gunicorn; the bot installed into the demo room General through the sandbox's install path.
 
-Prints the URLs and the demo token, then runs until Ctrl-C. Ports and host from RUNTIME_PORT (8000),
-SANDBOX_PORT (8001), BOT_PORT (8002) and RUN_HOST (127.0.0.1). State lives in var/ (RUN_VAR_DIR) and survives restarts.
+Prints the URLs and the demo token once, and writes them to var/demo.env for a shell (`. var/demo.env`), then runs
+until SIGINT (Ctrl-C), SIGTERM or SIGHUP, however it was started: also in the background of a script (which starts it
+with SIGINT ignored) and under `make run` (see MakeParent). Ports and host from RUNTIME_PORT (8000), SANDBOX_PORT
+(8001), BOT_PORT (8002) and RUN_HOST (127.0.0.1); WEB_CONCURRENCY workers per server (2), as in the Procfile. State
+lives in var/ (RUN_VAR_DIR) and survives restarts.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+import shlex
 import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -20,8 +25,47 @@ sys.path.insert(0, str(ROOT))
 import requests  # noqa: E402
 
 from common.serving import start_gunicorn, wait_http  # noqa: E402
+from sandbox.admin.demo import DEMO_PASSWORD  # noqa: E402
 
 VAR = Path(os.environ.get("RUN_VAR_DIR") or ROOT / "var")
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+class Stop(Exception):
+    """A stop signal arrived."""
+
+
+def stop(signum: int, _frame: object) -> None:
+    raise Stop(signal.Signals(signum).name)
+
+
+class MakeParent:
+    """`make run` waits for this script but passes it no SIGINT: a SIGINT sent to make's pid alone (not to the terminal's
+    whole process group) would leave make waiting for a script that never stops. GNU make's handler resets SIGINT to
+    its default before it waits for its children, which Linux shows in /proc/<pid>/status (SigCgt): this script stops
+    when its parent make stops catching SIGINT, or is gone. (A make started in the background of a script ignores
+    SIGINT altogether, as the shell told it to; SIGTERM, which make passes on, stops it.) Elsewhere than Linux, a no-op."""
+
+    def __init__(self) -> None:
+        self.pid = os.getppid()
+        self.watching = self.comm() in ("make", "gmake") and self.catches_sigint()
+
+    def comm(self) -> str:
+        try:
+            return Path(f"/proc/{self.pid}/comm").read_text().strip()
+        except OSError:
+            return ""
+
+    def catches_sigint(self) -> bool:
+        try:
+            status = Path(f"/proc/{self.pid}/status").read_text()
+        except OSError:
+            return False
+        caught = next((line.split()[1] for line in status.splitlines() if line.startswith("SigCgt:")), "0")
+        return bool(int(caught, 16) >> (signal.SIGINT - 1) & 1)
+
+    def interrupted(self) -> bool:
+        return self.watching and (os.getppid() != self.pid or not self.catches_sigint())
 
 
 def remembered(name: str, env: str) -> str:
@@ -59,7 +103,63 @@ def install_bot(sandbox_url: str, token: str, descriptor_url: str, room: str) ->
     return f"installed in {room}: type /standup hi there in the room viewer"
 
 
+def write_env_file(values: dict[str, str]) -> Path:
+    """var/demo.env: the addresses and credentials of this run as shell exports, readable by its owner only."""
+    path = VAR / "demo.env"
+    lines = ["# Written by make run (scripts/run_local.py) at each start: `. var/demo.env` sets these for the README's examples."]
+    lines += [f"export {name}={shlex.quote(value)}" for name, value in values.items()]
+    path.touch(mode=0o600)
+    path.chmod(0o600)
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def shown_path(path: Path) -> str:
+    """path relative to the current directory when it lies under it (var/demo.env), else absolute."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path.resolve())
+
+
+def demo_data_line(sandbox_url: str, token: str) -> str:
+    """What the sandbox's demo data holds (announced when this start created it)."""
+    admin = {"Authorization": f"Bearer {token}"}
+    rooms = requests.get(f"{sandbox_url}/_sandbox/api/rooms", headers=admin, timeout=10).json()["items"]
+    users = requests.get(f"{sandbox_url}/_sandbox/api/users", headers=admin, timeout=10).json()["items"]
+    if not rooms:
+        return ""
+    mentions = " ".join(f"@{user['mention_name']}" for user in users if user["mention_name"] != "admin")
+    return f"Demo data created:  rooms {', '.join(room['name'] for room in rooms)}; users {mentions} (password {DEMO_PASSWORD})\n"
+
+
+def stop_servers(processes: list[subprocess.Popen]) -> None:
+    """gunicorn's quick shutdown (SIGINT; SIGTERM waits for idle keep-alive connections), then SIGKILL to what is left."""
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, signal.SIG_IGN)  # a second Ctrl-C must not cut the shutdown short
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+    deadline = time.monotonic() + 30
+    for process in processes:
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)  # each server leads a session of its own: master and workers
+            process.wait(timeout=10)
+
+
 def main() -> None:
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, stop)  # installed even where SIGINT came in ignored (a script's background job)
+    try:
+        serve(MakeParent())
+    except Stop as signalled:
+        print(f"{signalled}: servers stopped.", flush=True)
+
+
+def serve(make: MakeParent) -> None:
+    """Start the servers, install the bot, print the banner; run until a server stops or Stop is raised."""
     VAR.mkdir(exist_ok=True)
     host = os.environ.get("RUN_HOST", "127.0.0.1")
     runtime_port = int(os.environ.get("RUNTIME_PORT", "8000"))
@@ -72,8 +172,11 @@ def main() -> None:
     token = remembered("demo-token", "SANDBOX_ADMIN_TOKEN")
     client_id = os.environ.get("SANDBOX_OAUTH_CLIENT_ID", "demo-addon")
     client_secret = remembered("demo-oauth-secret", "SANDBOX_OAUTH_CLIENT_SECRET")
+    sandbox_db = os.environ.get("SANDBOX_DB", str(VAR / "sandbox.db"))
+    first_start = not Path(sandbox_db).exists()
     sandbox_env = {
-        "SANDBOX_DB": os.environ.get("SANDBOX_DB", str(VAR / "sandbox.db")),
+        "SANDBOX_BANNER": "false",  # this script prints the one banner
+        "SANDBOX_DB": sandbox_db,
         "SANDBOX_PUBLIC_URL": os.environ.get("SANDBOX_PUBLIC_URL", sandbox_url),
         "SANDBOX_ADMIN_TOKEN": token,
         "SANDBOX_OAUTH_CLIENT_ID": client_id,
@@ -81,9 +184,11 @@ def main() -> None:
     }
     # Each server in a process group of its own: a Ctrl-C reaches this script alone, which passes on exactly one signal
     # (a gunicorn worker that gets a second one while it is exiting can hang until the graceful timeout).
-    server_options = {"host": host, "extra": ("--log-level", "warning"), "new_session": True}
-    processes = [start_gunicorn("sandbox.app:create_app()", sandbox_port, sandbox_env, **server_options)]
+    workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+    server_options = {"host": host, "workers": workers, "extra": ("--log-level", "warning"), "new_session": True}
+    processes: list[subprocess.Popen] = []
     try:
+        processes.append(start_gunicorn("sandbox.app:create_app()", sandbox_port, sandbox_env, **server_options))
         wait_http(f"{sandbox_url}/v2/capabilities", processes=processes)
         runtime_env = {"HIPCHAT_API_URL": f"{sandbox_url}/v2", "RUNTIME_PUBLIC_URL": os.environ.get("RUNTIME_PUBLIC_URL", runtime_url)}
         processes.append(start_gunicorn("runtime.app:create_app()", runtime_port, runtime_env, **server_options))
@@ -94,6 +199,18 @@ def main() -> None:
         wait_http(f"http://{shown_host}:{bot_port}/healthz", processes=processes)
         bot_state = install_bot(sandbox_url, token, f"{bot_url}/capabilities.json", "General")
         viewer = viewer_login(sandbox_url, token)
+        env_file = write_env_file(
+            {
+                "RUNTIME": runtime_url,
+                "SANDBOX": sandbox_url,
+                "BOT": bot_url,
+                "TOKEN": token,
+                "HIPCHAT_TOKEN": token,
+                "OAUTH_CLIENT_ID": client_id,
+                "OAUTH_CLIENT_SECRET": client_secret,
+            }
+        )
+        demo_data = demo_data_line(sandbox_url, token) if first_start else ""
         print(
             f"""
 HipChat package runtime   {runtime_url}/            (browse, test a call, export a snippet)
@@ -106,26 +223,23 @@ Standup bot (example)     {bot_url}/capabilities.json
                           {bot_state}
 Demo token (group admin, every scope):  {token}
 Demo add-on OAuth client:  id {client_id}  secret {client_secret}
-
+{demo_data}
+For the README's examples, in your shell:  . {shown_path(env_file)}
 Try:  curl -s {runtime_url}/api/HipChat/getAllRooms -H 'Content-Type: application/json' \\
         -d '{{"args": {{"authToken": "{token}"}}}}'
 Ctrl-C stops the servers.
 """,
             flush=True,
         )
-        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         while all(p.poll() is None for p in processes):
+            if make.interrupted():
+                raise Stop("SIGINT to make")
             time.sleep(0.5)
         raise SystemExit("a server stopped; see its messages above")
-    except KeyboardInterrupt:
-        pass
     except RuntimeError as exc:  # a server did not come up
         raise SystemExit(f"{exc}; see its messages above") from None
     finally:
-        for process in processes:
-            process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown (SIGTERM waits for idle keep-alive connections)
-        for process in processes:
-            process.wait(timeout=30)
+        stop_servers(processes)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ import re
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -93,3 +94,39 @@ def procfile_command(process: str, port: int) -> list[str]:
     assert command.startswith("gunicorn ")
     # The Procfile quotes the app spec for the shell; split it the way a shell would.
     return [sys.executable, "-m", *(part.strip("'") for part in re.findall(r"'[^']*'|\S+", command))]
+
+
+def read_until(process: subprocess.Popen, marker: str, timeout: float = 120) -> str:
+    """The process's output up to the line holding marker (AssertionError with what it printed when it never comes)."""
+    seen = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line and process.poll() is not None:
+            break
+        seen.append(line)
+        if marker in line:
+            return "".join(seen)
+    raise AssertionError(f"{marker!r} not printed; output:\n{''.join(seen)}")
+
+
+def run_env(var_dir, runtime_port: int, sandbox_port: int, bot_port: int, workers: int = 2) -> dict[str, str]:
+    """The environment of scripts/run_local.py (`make run`) on these ports with this var/, nothing else of the run's."""
+    env = {**os.environ, "RUNTIME_PORT": str(runtime_port), "SANDBOX_PORT": str(sandbox_port), "RUN_VAR_DIR": str(var_dir)}
+    env.update(BOT_PORT=str(bot_port), WEB_CONCURRENCY=str(workers))
+    for name in ("BOT_PUBLIC_URL", "SANDBOX_ADMIN_TOKEN", "SANDBOX_DB", "SANDBOX_PUBLIC_URL", "RUNTIME_PUBLIC_URL"):
+        env.pop(name, None)
+    return env
+
+
+def start_run(var_dir, runtime_port: int, sandbox_port: int, bot_port: int | None = None, workers: int = 2) -> subprocess.Popen:
+    """The run script as `make run` starts it, in its own session so that a Ctrl-C can be sent to all of it."""
+    return subprocess.Popen(
+        [sys.executable, "scripts/run_local.py"],
+        cwd=ROOT,
+        env=run_env(var_dir, runtime_port, sandbox_port, bot_port or free_port(), workers),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )

@@ -1,48 +1,42 @@
 """`make run`'s script: the servers up with demo data and the Standup bot installed in General, the URLs and a working
-token printed, Ctrl-C stops them all."""
+token printed once and written to var/demo.env; SIGINT or SIGTERM stops them all, however it was started."""
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
+import stat
 import subprocess
 import sys
 import time
+from pathlib import Path
 
+import pytest
 import requests
 
-from tests.helpers import ROOT, free_port
+from tests.helpers import ROOT, free_port, read_until, run_env, start_run
 
 
-def read_until(process: subprocess.Popen, marker: str, timeout: float = 120) -> str:
-    seen = []
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line and process.poll() is not None:
-            break
-        seen.append(line)
-        if marker in line:
-            return "".join(seen)
-    raise AssertionError(f"{marker!r} not printed; output:\n{''.join(seen)}")
-
-
-def start_run(var_dir, runtime_port: int, sandbox_port: int, bot_port: int | None = None) -> subprocess.Popen:
-    """The run script as `make run` starts it, in its own session so that a Ctrl-C can be sent to all of it."""
-    env = {**os.environ, "RUNTIME_PORT": str(runtime_port), "SANDBOX_PORT": str(sandbox_port), "RUN_VAR_DIR": str(var_dir)}
-    env["BOT_PORT"] = str(bot_port or free_port())
-    env.pop("BOT_PUBLIC_URL", None)
-    env.pop("SANDBOX_ADMIN_TOKEN", None)
-    return subprocess.Popen(
-        [sys.executable, "scripts/run_local.py"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+def servers_left(ports: tuple[int, ...]) -> list[str]:
+    """Processes still bound (by their command line) to one of the ports, and ports that still answer."""
+    binds = [f"127.0.0.1:{port}".encode() for port in ports]
+    left = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            words = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if any(bind in words for bind in binds):
+            left.append(b" ".join(words).decode(errors="replace"))
+    for port in ports:
+        try:
+            requests.get(f"http://127.0.0.1:{port}/", timeout=1)
+            left.append(f"port {port} answers")
+        except requests.ConnectionError:
+            pass
+    return left
 
 
 def standup_cards(sandbox_url: str, token: str) -> list[dict]:
@@ -60,6 +54,8 @@ def test_run_starts_runtime_on_sandbox_with_demo_data_and_stops_on_ctrl_c(tmp_pa
         token = re.search(r"Demo token \(group admin, every scope\):\s+(\S+)", output).group(1)
         runtime_url = f"http://127.0.0.1:{runtime_port}"
         assert f"{runtime_url}/" in output
+        assert output.count("HipChat package runtime") == 1 and "HipChat sandbox:" not in output, "one banner, make run's"
+        assert "Demo data created:  rooms General" in output
         login = re.search(rf"room viewer\s+(http://127\.0\.0\.1:{sandbox_port}/_sandbox/#login=(\S+))", output)
         assert login, output
         session = requests.post(f"http://127.0.0.1:{sandbox_port}/_sandbox/login", json={"code": login.group(2)}, timeout=10)
@@ -111,11 +107,12 @@ def test_a_second_run_keeps_the_token_and_the_data(tmp_path):
     (tmp_path / "demo-token").write_text("KeptT0ken")
     for run, text in enumerate(["first run", None]):
         runtime_port = free_port()
-        process = start_run(tmp_path, runtime_port, free_port())
+        process = start_run(tmp_path, runtime_port, free_port(), workers=1)
         try:
             output = read_until(process, "Ctrl-C stops the servers.")
             assert "KeptT0ken" in output
             assert "installed in General" in output, "a second run installs the bot again (the first installation replaced)"
+            assert ("Demo data created" in output) == (run == 0), f"run {run}: demo data is announced when created only"
             if text:
                 assert call(runtime_port, "sendMessageToRoom", roomIdOrName="General", message=text)["callback"] == "success"
             else:
@@ -124,3 +121,93 @@ def test_a_second_run_keeps_the_token_and_the_data(tmp_path):
         finally:
             os.killpg(process.pid, signal.SIGINT)
             process.wait(timeout=60)
+
+
+def test_the_demo_env_file_gives_a_shell_the_run_s_addresses_and_credentials(tmp_path):
+    runtime_port, sandbox_port, bot_port = free_port(), free_port(), free_port()
+    (tmp_path / "demo-token").write_text("EnvFileT0ken")
+    process = start_run(tmp_path, runtime_port, sandbox_port, bot_port, workers=1)
+    try:
+        output = read_until(process, "Ctrl-C stops the servers.")
+        env_file = tmp_path / "demo.env"
+        assert f". {env_file}" in output
+        assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
+        shown = subprocess.run(
+            ["bash", "-c", f'. "{env_file}"; echo "$RUNTIME $SANDBOX $BOT $TOKEN $HIPCHAT_TOKEN $OAUTH_CLIENT_ID $OAUTH_CLIENT_SECRET"'],
+            env={"PATH": os.environ["PATH"]},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+        secret = (tmp_path / "demo-oauth-secret").read_text()
+        assert shown == [
+            f"http://127.0.0.1:{runtime_port}",
+            f"http://127.0.0.1:{sandbox_port}",
+            f"http://127.0.0.1:{bot_port}",
+            *("EnvFileT0ken", "EnvFileT0ken", "demo-addon", secret),
+        ]
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        process.wait(timeout=60)
+
+
+# A script that starts it in the background (SIGINT comes in ignored), waits for the banner, signals the process it
+# started ($!) and reports how it ended.
+BACKGROUND_SCRIPT = """
+{command} > "$RUN_LOG" 2>&1 &
+started=$!
+for _ in $(seq 600); do grep -q 'Ctrl-C stops the servers' "$RUN_LOG" && break; sleep 0.2; done
+kill -{signal} $started
+wait $started
+echo "exit status $?"
+"""
+MAKE_RUN = f"make --no-print-directory -o deps run PY={sys.executable}"  # -o deps: the test's environment is installed
+
+
+@pytest.mark.parametrize(
+    "command, sig, status",
+    [
+        (f"{sys.executable} scripts/run_local.py", "INT", 0),
+        (f"{sys.executable} scripts/run_local.py", "TERM", 0),
+        (MAKE_RUN, "TERM", 128 + signal.SIGTERM),  # make passes SIGTERM on, waits, then ends by it
+    ],
+    ids=["python-SIGINT", "python-SIGTERM", "make-SIGTERM"],
+)
+def test_started_in_the_background_of_a_script_a_signal_to_it_stops_every_server(tmp_path, command, sig, status):
+    if command.startswith("make") and shutil.which("make") is None:
+        pytest.skip("GNU make is not installed")
+    ports = (free_port(), free_port(), free_port())
+    env = {**run_env(tmp_path, *ports, workers=1), "RUN_LOG": str(tmp_path / "run.log")}
+    script = BACKGROUND_SCRIPT.format(command=command, signal=sig)
+    result = subprocess.run(["bash", "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
+    log = (tmp_path / "run.log").read_text()
+    assert "Ctrl-C stops the servers." in log, log
+    assert f"exit status {status}" in result.stdout, result.stdout + result.stderr + log
+    assert f"SIG{sig}: servers stopped." in log, log
+    assert servers_left(ports) == []
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="GNU make is not installed")
+def test_sigint_to_make_alone_stops_every_server(tmp_path):
+    """`kill -INT <make's pid>`: make does not pass SIGINT on; the script sees make stop catching it."""
+    ports = (free_port(), free_port(), free_port())
+    process = subprocess.Popen(
+        MAKE_RUN.split(),
+        cwd=ROOT,
+        env=run_env(tmp_path, *ports, workers=1),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        read_until(process, "Ctrl-C stops the servers.")
+        process.send_signal(signal.SIGINT)  # to make's pid only
+        rest = process.communicate(timeout=60)[0]
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    assert "SIGINT to make: servers stopped." in rest, rest
+    assert process.returncode == -signal.SIGINT
+    assert servers_left(ports) == []

@@ -1,17 +1,20 @@
 """What exists in every sandbox: the schema, a group with its admin (owner), the admin's token, the seeded add-on, built-in emoticons.
 
-Idempotent, so every gunicorn worker runs it at start: generated credentials are kept in the meta table and the
-same ones are printed by every process and after every restart.
+Idempotent, so every gunicorn worker runs it at start: generated credentials are kept in the meta table and stay the
+same after a restart. The banner that shows them prints once per server (not once per worker), and says "demo data
+created" only when this start created it.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import sqlite3
 import sys
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sandbox.admin import demo
@@ -62,6 +65,8 @@ class Credentials:
     client_generated: bool
     installable_url_token: str
     demo: dict[str, Any] = field(default_factory=dict)
+    demo_created: bool = False  # by this bootstrap
+    announce: bool = False  # this process prints the banner: the first of its server's workers to start
 
 
 def meta(conn: sqlite3.Connection, key: str) -> str | None:
@@ -128,10 +133,40 @@ def bootstrap(db: Database, settings: SandboxSettings, with_demo: bool | None = 
         credentials = Credentials(group_id, admin_id, token, token_generated, client_id, secret, client_generated, installable)
         if (settings.demo if with_demo is None else with_demo) and meta(conn, "demo") is None:
             credentials.demo = demo.seed(conn, group_id, admin_id)
+            credentials.demo_created = True
             set_meta(conn, "demo", json.dumps(credentials.demo))
         elif meta(conn, "demo"):
             credentials.demo = json.loads(meta(conn, "demo") or "{}")
+        # In the same transaction as the writes, so the worker that announces is the one that created the demo data.
+        credentials.announce = settings.banner and first_of_its_server(conn)
     return credentials
+
+
+def gunicorn_master() -> str | None:
+    """The gunicorn master this process is a worker of, as "pid:start time", or None when it is not a worker (then the
+    process is a server of its own). A worker is a fork of its master, so the two have the same command line; the start
+    time tells a master from a later process that got its pid. Linux (/proc) only; elsewhere None."""
+    if not os.environ.get("SERVER_SOFTWARE", "").startswith("gunicorn/"):
+        return None
+    parent = os.getppid()
+    try:
+        if Path(f"/proc/{parent}/cmdline").read_bytes() != Path("/proc/self/cmdline").read_bytes():
+            return None
+        start_time = Path(f"/proc/{parent}/stat").read_text().rsplit(")", 1)[1].split()[19]  # field 22, starttime
+    except (OSError, IndexError):
+        return None
+    return f"{parent}:{start_time}"
+
+
+def first_of_its_server(conn: sqlite3.Connection) -> bool:
+    """Whether this process is the first of its gunicorn master's workers to get here (always, outside gunicorn)."""
+    master = gunicorn_master()
+    if master is None:
+        return True
+    if meta(conn, "announced_by") == master:
+        return False
+    set_meta(conn, "announced_by", master)
+    return True
 
 
 def wipe(db: Database) -> None:
@@ -148,19 +183,21 @@ def banner(credentials: Credentials, settings: SandboxSettings) -> str:
     if credentials.admin_token_generated:
         lines.append(f"  admin token (group admin, every scope): {credentials.admin_token}   (set SANDBOX_ADMIN_TOKEN to choose it)")
     else:
-        lines.append("  admin token: the value of SANDBOX_ADMIN_TOKEN")
+        lines.append("  admin token (group admin, every scope): the one SANDBOX_ADMIN_TOKEN sets (a chosen secret is not printed)")
     if credentials.client_generated:
         lines.append(f"  add-on OAuth client: id {credentials.client_id} secret {credentials.client_secret}")
     else:
         lines.append(f"  add-on OAuth client: id {credentials.client_id} (secret from SANDBOX_OAUTH_CLIENT_SECRET)")
-    if credentials.demo:
+    if credentials.demo_created:
         demo_data = credentials.demo
         lines.append(
-            f"  demo data: rooms {', '.join(demo_data['rooms'])}; users @admin {' '.join(demo_data['users'])}"
+            f"  demo data created: rooms {', '.join(demo_data['rooms'])}; users @admin {' '.join(demo_data['users'])}"
             f" (password {demo_data['password']})"
         )
     return "\n".join(lines)
 
 
 def print_banner(credentials: Credentials, settings: SandboxSettings) -> None:
-    print(banner(credentials, settings), file=sys.stderr, flush=True)
+    """The banner on stderr, when this process is the one to announce its server (see Credentials.announce)."""
+    if credentials.announce:
+        print(banner(credentials, settings), file=sys.stderr, flush=True)
