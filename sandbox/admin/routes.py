@@ -16,7 +16,7 @@ from flask import Blueprint, Response, request
 
 from sandbox.admin import bootstrap, guard
 from sandbox.api import members
-from sandbox.http import links, params
+from sandbox.http import links, params, validation
 from sandbox.http.context import db, sandbox, settings
 from sandbox.http.errors import bad_request, not_found
 from sandbox.http.representations import client_summary, room_summary, user_summary
@@ -62,6 +62,7 @@ def new_login() -> Response:
 
 def body() -> dict[str, Any]:
     data = request.get_json(silent=True)
+    validation.check_text(data)
     return data if isinstance(data, dict) else {}
 
 
