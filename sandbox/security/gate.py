@@ -30,7 +30,9 @@ def before() -> Response | None:
     token = auth.token_from_request()
     with box.db.write() as conn:
         caller = auth.lookup(conn, token) if token else None
-        key = f"token:{auth.hash_token(token)}" if token else f"ip:{request.remote_addr}"
+        # A token that names no caller counts against its address, with the calls without one: a bucket (and a row)
+        # per made-up token would let anyone fill the table and never be limited.
+        key = f"token:{caller.token_hash}" if caller is not None else f"ip:{request.remote_addr}"
         limit = box.settings.limit_for(user_token=caller is not None and caller.kind in auth.USER_KINDS)
         quota = ratelimit.count(conn, key, limit, box.settings.rate_window)
     g.principal = caller
