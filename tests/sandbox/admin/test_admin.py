@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.sandbox.conftest import ADMIN_TOKEN, Api, basic, make_app, send, stop
+from tests.sandbox.conftest import ADMIN_TOKEN, CLIENT_ID, Api, basic, make_app, send, stop
 
 
 def test_reset_empties_the_sandbox_but_keeps_the_admin_token(api):
@@ -98,3 +98,11 @@ def test_installing_an_add_on_gives_credentials_that_get_tokens(api):
     body = installed.get_json()
     token = api.client.post("/v2/oauth/token", data={"grant_type": "client_credentials"}, headers=basic(body["id"], body["oauth_secret"]))
     assert token.get_json()["scope"] == "send_notification"
+
+
+def test_the_journal_keeps_no_oauth_code_from_a_redirect(api):
+    response = api.with_token(None).get(f"/users/authorize?client_id={CLIENT_ID}&redirect_uri=https://bot.example/done&state=s1")
+    code = response.headers["Location"].split("code=", 1)[1].split("&", 1)[0]
+    entry = api.get("/_sandbox/journal").get_json()["items"][-1]
+    assert entry["response"] == "Location: https://bot.example/done?code=%5Bredacted%5D&state=s1"
+    assert code not in str(entry)
