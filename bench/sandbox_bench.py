@@ -28,7 +28,7 @@ from common import serving  # noqa: E402
 
 TOKEN = "SandboxBenchT0ken"
 SMALL = 1_000
-FILL_CHUNK = 100_000
+FILL_CHUNK = 50_000  # the most /_sandbox/api/rooms/<id>/fill takes in one request
 PAGE_READS = 200
 RATIO_LIMIT = 2.0
 

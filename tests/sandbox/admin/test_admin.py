@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 from tests.sandbox.conftest import ADMIN_TOKEN, CLIENT_ID, Api, basic, make_app, send, stop
 
 
@@ -90,6 +93,39 @@ def test_fill_adds_history_in_bulk(api):
 
 def test_fill_refuses_a_bad_count(api):
     assert api.post("/_sandbox/api/rooms/1/fill", {"count": 0}).status_code == 400
+    assert api.post("/_sandbox/api/rooms/1/fill", {"count": True}).status_code == 400
+
+
+def test_fill_takes_at_most_50000_messages_a_request(api):
+    response = api.post("/_sandbox/api/rooms/1/fill", {"count": 50_001})
+    assert (response.status_code, response.get_json()["error"]["field"]) == (400, "count")
+    assert api.post("/_sandbox/api/rooms/1/fill", {"count": 50_000}).get_json()["added"] == 50_000
+
+
+def test_a_fill_commits_in_batches_while_other_requests_run(gunicorn_sandbox):
+    """The room's count grows batch by batch, and a send to another room is answered before the fill is."""
+    server = gunicorn_sandbox.start()
+    admin = server.session()
+    room = admin.post(f"{server.url}/v2/room", json={"name": "Bulk"}, timeout=10).json()["id"]
+    finished: list[float] = []
+
+    def fill() -> None:
+        answer = admin.post(f"{server.url}/_sandbox/api/rooms/{room}/fill", json={"count": 50_000}, timeout=120)
+        assert answer.json()["added"] == 50_000
+        finished.append(time.monotonic())
+
+    filler = threading.Thread(target=fill)
+    filler.start()
+    other, counts, sent = server.session(), set(), None
+    while filler.is_alive():
+        rooms = other.get(f"{server.url}/_sandbox/api/rooms", timeout=30).json()["items"]
+        counts.add(next(item["messages_sent"] for item in rooms if item["id"] == room))
+        if sent is None and 0 < max(counts) < 50_000:
+            assert other.post(f"{server.url}/v2/room/General/message", json={"message": "meanwhile"}, timeout=30).status_code == 201
+            sent = time.monotonic()
+    filler.join()
+    assert [count for count in counts if 0 < count < 50_000], counts  # seen part-way: committed batch by batch
+    assert sent is not None and sent < finished[0]
 
 
 def test_installing_an_add_on_gives_credentials_that_get_tokens(api):
