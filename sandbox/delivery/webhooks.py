@@ -34,8 +34,9 @@ SENDERS = 4
 LEASE_SLACK_MS = 30_000
 EXCERPT = 2000
 
-# What to do with a delivered webhook's answer, in the attempt's transaction: returns (outcome, whether a message was posted).
-ReplyHandler = Callable[[sqlite3.Connection, sqlite3.Row, bytes, str], tuple[str, bool]]
+# What a delivered webhook's answer becomes: the handler reads (and matches) with no transaction open, and returns the
+# write to run in the attempt's transaction, which returns (outcome, whether a message was posted).
+ReplyHandler = Callable[[Database, sqlite3.Row, bytes, str], Callable[[sqlite3.Connection], tuple[str, bool]]]
 
 
 def with_query(url: str, **extra: str) -> str:
@@ -151,6 +152,7 @@ class Deliveries:
         if status is not None and not delivered:
             error = f"HTTP {status}"
         reply_posted = False
+        reply = self.on_reply(self.db, row, body, content_type) if delivered else None
         with self.db.write() as conn:
             conn.execute(
                 "INSERT INTO delivery_attempts (delivery_id, attempt, started, duration_ms, status, error, response, signed)"
@@ -166,8 +168,8 @@ class Deliveries:
                     int(bool(token)),
                 ),
             )
-            if delivered:
-                outcome, reply_posted = self.on_reply(conn, row, body, content_type)
+            if reply is not None:
+                outcome, reply_posted = reply(conn)
                 self._finish(conn, row, "done", outcome)
             elif row["attempts"] >= self.settings.webhook_attempts:
                 self._finish(conn, row, "failed", error)
