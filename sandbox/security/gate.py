@@ -15,6 +15,7 @@ from sandbox.security.access import ENDPOINTS
 from sandbox.store import journal
 
 API_PREFIX = "/v2/"
+MAX_LISTENERS = 16  # gunicorn on a unix socket takes SERVER_NAME from the Host header: keep the set small
 AUTH_TEST_MESSAGE = "This auth_token has access to use this method."
 
 
@@ -24,6 +25,9 @@ def before() -> Response | None:
     g.extra_headers = {}
     box = sandbox()
     box.services["base"] = request.url_root.rstrip("/")
+    listening = box.services.setdefault("listeners", set())  # where this process is reached (webhooks may not point there)
+    if len(listening) < MAX_LISTENERS:
+        listening.add((request.environ.get("SERVER_NAME", ""), request.environ.get("SERVER_PORT", "")))
     box.services["deliveries"].ensure_started()
     if not request.path.startswith(API_PREFIX):
         return None
