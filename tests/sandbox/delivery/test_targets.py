@@ -197,3 +197,16 @@ def test_a_redirect_is_not_followed(own_api, httpserver):
 )
 def test_hosts_are_compared_as_a_client_connects_to_them(host, key):
     assert targets.host_key(host) == key
+
+
+def test_under_gunicorn_the_bound_port_is_the_sandbox_whatever_the_public_url_says(gunicorn_sandbox):
+    server = gunicorn_sandbox
+    server.env["SANDBOX_PUBLIC_URL"] = "https://sandbox.example.com"  # behind a proxy: the public name says nothing of the port
+    server.start()
+    port = server.url.rsplit(":", 1)[1]
+    admin = server.session()
+    for url in (f"http://localhost:{port}/_sandbox/reset", f"http://[::1]:{port}/", f"http://127.0.0.1:{port}/v2/room"):
+        response = admin.put(f"{server.url}/v2/room/General/extension/webhook/h", json={"url": url, "event": "room_message"}, timeout=10)
+        assert (response.status_code, response.json()["error"]["field"]) == (400, "url"), url
+    elsewhere = {"url": "http://127.0.0.1:9/hook", "event": "room_message"}
+    assert admin.put(f"{server.url}/v2/room/General/extension/webhook/h", json=elsewhere, timeout=10).status_code == 201
