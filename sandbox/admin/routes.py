@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import secrets
 import sqlite3
+import time
 import uuid
 from typing import Any
 
@@ -31,6 +32,7 @@ OPEN_ENDPOINTS = ("admin.login",)
 
 FILL_MAX = 50_000  # per request: a larger history is filled by several requests
 FILL_BATCH = 5_000  # rows per transaction, so that other requests get the write lock in between
+FILL_PAUSE_S = 0.005  # between batches: SQLite's busy handler polls, and a writer waiting there needs a gap to get in
 MAX_ID = 2**62
 
 
@@ -233,6 +235,8 @@ def fill(room_id: int) -> Response:
                 (len(batch), end, room_id),
             )
         added += len(batch)
+        if added < count:
+            time.sleep(FILL_PAUSE_S)
     return json_response({"room_id": room_id, "added": added})
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 
 from tests.sandbox.conftest import ADMIN_TOKEN, CLIENT_ID, Api, basic, make_app, send, stop
 
@@ -103,29 +102,30 @@ def test_fill_takes_at_most_50000_messages_a_request(api):
 
 
 def test_a_fill_commits_in_batches_while_other_requests_run(gunicorn_sandbox):
-    """The room's count grows batch by batch, and a send to another room is answered before the fill is."""
+    """The room's count grows batch by batch, and a message sent meanwhile is stored between two of its batches."""
     server = gunicorn_sandbox.start()
     admin = server.session()
     room = admin.post(f"{server.url}/v2/room", json={"name": "Bulk"}, timeout=10).json()["id"]
-    finished: list[float] = []
 
     def fill() -> None:
         answer = admin.post(f"{server.url}/_sandbox/api/rooms/{room}/fill", json={"count": 50_000}, timeout=120)
         assert answer.json()["added"] == 50_000
-        finished.append(time.monotonic())
 
     filler = threading.Thread(target=fill)
     filler.start()
-    other, counts, sent = server.session(), set(), None
+    other, counts, sent = server.session(), set(), False
     while filler.is_alive():
         rooms = other.get(f"{server.url}/_sandbox/api/rooms", timeout=30).json()["items"]
         counts.add(next(item["messages_sent"] for item in rooms if item["id"] == room))
-        if sent is None and 0 < max(counts) < 50_000:
-            assert other.post(f"{server.url}/v2/room/General/message", json={"message": "meanwhile"}, timeout=30).status_code == 201
-            sent = time.monotonic()
+        if not sent and 0 < max(counts) < 50_000:
+            assert other.post(f"{server.url}/v2/room/{room}/message", json={"message": "meanwhile"}, timeout=30).status_code == 201
+            sent = True
     filler.join()
     assert [count for count in counts if 0 < count < 50_000], counts  # seen part-way: committed batch by batch
-    assert sent is not None and sent < finished[0]
+    assert other.get(f"{server.url}/v2/room/{room}/statistics", timeout=30).json()["messages_sent"] == 50_001
+    # Newest first by the order rows were stored: the last batch (5,000 rows) came after the message sent meanwhile.
+    newest = other.get(f"{server.url}/_sandbox/api/rooms/{room}/history?limit=1000", timeout=30).json()["items"]
+    assert all(item["message"].startswith("fill message") for item in newest)
 
 
 def test_installing_an_add_on_gives_credentials_that_get_tokens(api):
