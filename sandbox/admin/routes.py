@@ -32,7 +32,9 @@ OPEN_ENDPOINTS = ("admin.login",)
 
 FILL_MAX = 50_000  # per request: a larger history is filled by several requests
 FILL_BATCH = 5_000  # rows per transaction, so that other requests get the write lock in between
-FILL_PAUSE_S = 0.005  # between batches: SQLite's busy handler polls, and a writer waiting there needs a gap to get in
+# Between batches the fill rests as long as the batch took (at least 5 ms): a writer waiting in SQLite's busy handler
+# polls at growing intervals (up to 100 ms) and needs a gap that long to get in; half the lock's time stays free.
+FILL_PAUSE_S = 0.005
 MAX_ID = 2**62
 
 
@@ -223,6 +225,7 @@ def fill(room_id: int) -> Response:
     added = 0
     for first in range(0, count, FILL_BATCH):
         batch = range(first, min(first + FILL_BATCH, count))
+        began = time.monotonic()
         with db().write() as conn:
             if conn.execute("SELECT 1 FROM rooms WHERE id = ?", (room_id,)).fetchone() is None:
                 break  # deleted in between
@@ -236,7 +239,7 @@ def fill(room_id: int) -> Response:
             )
         added += len(batch)
         if added < count:
-            time.sleep(FILL_PAUSE_S)
+            time.sleep(max(FILL_PAUSE_S, time.monotonic() - began))
     return json_response({"room_id": room_id, "added": added})
 
 
