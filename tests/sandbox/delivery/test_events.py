@@ -8,10 +8,21 @@ import time
 
 import pytest
 
-from sandbox.delivery import events
+from sandbox.delivery import events, patterns
 
-SLOW_PATTERN = r"(?:[a-z]{1,100}){10}x"  # RE2 takes it, and needs ~60 ms per 1,000 characters that do not match
-SLOW_TEXT = "abcdefghij" * 200
+SLOW_PATTERN = r"(?:[a-z]{1,100}){10}x"  # RE2 takes it, and needs tens of ms per 1,000 characters that do not match
+HOOKS = 10
+
+
+def slow_text(seconds_per_hook: float = 0.1) -> str:
+    """Text that takes about seconds_per_hook to search with SLOW_PATTERN on this machine (at most 10,000 characters)."""
+    regex = patterns.compiled(SLOW_PATTERN)
+    sample = "abcdefghij" * 100
+    regex.search(sample)
+    started = time.perf_counter()
+    regex.search(sample)
+    per_thousand = time.perf_counter() - started
+    return ("abcdefghij" * 1000)[: min(10_000, max(1_000, int(1000 * seconds_per_hook / per_thousand)))]
 
 
 def put_hook(api, room: str, key: str, **fields) -> int:
@@ -69,13 +80,14 @@ def test_a_room_with_slow_patterns_does_not_hold_up_the_others(gunicorn_sandbox)
     """While one send to a room with ten slow patterns is being matched, reads of another room keep being answered."""
     server = gunicorn_sandbox.start()
     admin = server.session()
-    for n in range(10):
+    for n in range(HOOKS):
         body = {"url": "https://bot.example/hook", "event": "room_notification", "pattern": SLOW_PATTERN}
         assert admin.put(f"{server.url}/v2/room/General/extension/webhook/slow-{n}", json=body, timeout=10).status_code == 201
     answered: list[float] = []
+    text = slow_text()
 
     def slow_send() -> None:
-        response = server.session().post(f"{server.url}/v2/room/General/notification", json={"message": SLOW_TEXT}, timeout=60)
+        response = server.session().post(f"{server.url}/v2/room/General/notification", json={"message": text}, timeout=60)
         assert response.status_code == 204
         answered.append(time.monotonic())
 
