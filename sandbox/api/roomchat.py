@@ -32,9 +32,7 @@ bp = Blueprint("roomchat", __name__)
 
 def recipients(room: str, caller: Principal, event: str, text: str) -> events.Matched:
     """Before the write: the room (404/403 as HipChat) and the webhooks whose patterns the text matches."""
-    with db().read() as conn:
-        room_id = resolve.room(conn, room, caller)["id"]
-    return events.match(db(), caller.group_id, room_id, event, text)
+    return events.match(db(), event, text, lambda conn: resolve.room(conn, room, caller))
 
 
 def open_room(conn: sqlite3.Connection, room: str, matched: events.Matched, caller: Principal) -> sqlite3.Row:

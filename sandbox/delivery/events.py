@@ -45,19 +45,21 @@ def webhooks(conn: sqlite3.Connection, group_id: int, room_id: int, event: str) 
     ).fetchall()
 
 
-def match(db: Database, group_id: int, room_id: int, event: str, text: str) -> Matched:
-    """The room's and the group's webhooks for a message event whose pattern (if any) is found in text.
+def match(db: Database, event: str, text: str, find_room: Callable[[sqlite3.Connection], sqlite3.Row]) -> Matched:
+    """The room's and its group's webhooks for a message event whose pattern (if any) is found in text.
 
-    Reads the webhooks, then matches with no transaction open; refuses to run inside a write transaction.
+    One read finds the room (find_room: its row, or the caller's 404/403) and its webhooks; the patterns are matched
+    after it, with no transaction open. Refuses to run inside a write transaction.
     """
     if db.writing():
         raise RuntimeError("webhook patterns are matched before the write transaction, never inside it")
     with db.read() as conn:
-        hooks = webhooks(conn, group_id, room_id, event)
+        room = find_room(conn)
+        hooks = webhooks(conn, room["group_id"], room["id"], event)
     found = frozenset(
         hook["id"] for hook in hooks if (pattern := json.loads(hook["body"]).get("pattern")) is None or patterns.matches(pattern, text)
     )
-    return Matched(room_id, event, found)
+    return Matched(room["id"], event, found)
 
 
 def sender(conn: sqlite3.Connection, caller: Principal) -> dict[str, Any] | None:

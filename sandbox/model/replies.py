@@ -32,6 +32,14 @@ def webhook_label(conn: sqlite3.Connection, row: sqlite3.Row) -> str:
     return name or "Webhook"
 
 
+def room_of(conn: sqlite3.Connection, room_id: int) -> sqlite3.Row:
+    """The room a delivery was for; LookupError when it is gone."""
+    room = conn.execute("SELECT * FROM rooms WHERE id = ?", (room_id,)).fetchone()
+    if room is None:
+        raise LookupError(room_id)
+    return room
+
+
 def outcome(text: str) -> ReplyWrite:
     return lambda conn: (text, False)
 
@@ -52,15 +60,15 @@ def post_reply(db: Database, row: sqlite3.Row, body: bytes, content_type: str) -
         reply = validation.validate("webhook_reply", reply)
     except HipChatError as error:
         return outcome(f"delivered; reply not posted: {error.message}")
-    with db.read() as conn:
-        room = conn.execute("SELECT group_id FROM rooms WHERE id = ?", (row["room_id"],)).fetchone()
-    if room is None:
+    try:
+        matched = events.match(db, "room_notification", reply["message"], lambda conn: room_of(conn, row["room_id"]))
+    except LookupError:
         return outcome("delivered; the room is gone, reply not posted")
-    matched = events.match(db, room["group_id"], row["room_id"], "room_notification", reply["message"])
 
     def write(conn: sqlite3.Connection) -> tuple[str, bool]:
-        fresh = conn.execute("SELECT * FROM rooms WHERE id = ?", (row["room_id"],)).fetchone()
-        if fresh is None:
+        try:
+            fresh = room_of(conn, row["room_id"])
+        except LookupError:
             return "delivered; the room is gone, reply not posted", False
         try:
             message_id, _ = notification(conn, fresh["group_id"], fresh, reply, webhook_label(conn, row), row["client_id"], matched)

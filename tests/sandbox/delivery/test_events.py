@@ -46,7 +46,7 @@ def test_match_finds_the_webhooks_whose_pattern_is_in_the_text(sandbox_app, api)
     everything = put_hook(api, "General", "all")
     put_hook(api, "General", "other", pattern="^/deploy")
     room = room_row(sandbox_app, "General")
-    found = events.match(box(sandbox_app).db, room["group_id"], room["id"], "room_message", "/weather Oslo")
+    found = events.match(box(sandbox_app).db, "room_message", "/weather Oslo", lambda conn: room)
     assert found == events.Matched(room["id"], "room_message", frozenset({weather, everything}))
 
 
@@ -54,7 +54,7 @@ def test_match_refuses_to_run_inside_a_write_transaction(sandbox_app):
     room = room_row(sandbox_app, "General")
     db = box(sandbox_app).db
     with db.write(), pytest.raises(RuntimeError, match="never inside it"):
-        events.match(db, room["group_id"], room["id"], "room_message", "hello")
+        events.match(db, "room_message", "hello", lambda conn: room)
 
 
 def test_a_message_event_cannot_be_queued_without_its_match(sandbox_app):
@@ -68,7 +68,7 @@ def test_a_webhook_deleted_between_the_match_and_the_write_gets_nothing(sandbox_
     put_hook(api, "General", "gone")
     room = room_row(sandbox_app, "General")
     db = box(sandbox_app).db
-    found = events.match(db, room["group_id"], room["id"], "room_message", "hi")
+    found = events.match(db, "room_message", "hi", lambda conn: room)
     assert api.delete("/v2/room/General/extension/webhook/gone").status_code == 204
     with sandbox_app.test_request_context(), db.write() as conn:
         assert events.emit(conn, room["group_id"], room, "room_message", {"message": {}}, matched=found) == 1
