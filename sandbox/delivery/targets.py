@@ -26,7 +26,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-from flask import request
+from flask import has_request_context, request
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
@@ -183,11 +183,15 @@ def listeners() -> set[tuple[str, str]]:
 
 
 def check(url: str, field: str = "url") -> None:
-    """At creation, in a request: a 400 naming the field for a URL a webhook may not point at."""
+    """At creation: a 400 naming the field (a descriptor's "capabilities.webhook.0.url", say) for a URL a webhook may
+    not point at. In a request, its Host and the address it came in on count as the sandbox's too."""
     box = sandbox()
-    bound = {*listeners(), (request.environ.get("SERVER_NAME", ""), request.environ.get("SERVER_PORT", ""))}
+    bound, request_url = set(listeners()), None
+    if has_request_context():
+        bound.add((request.environ.get("SERVER_NAME", ""), request.environ.get("SERVER_PORT", "")))
+        request_url = f"{request.scheme}://{request.host}/"
     try:
-        judge(url, box.settings, own_endpoints(box.settings, bound, f"{request.scheme}://{request.host}/"))
+        judge(url, box.settings, own_endpoints(box.settings, bound, request_url))
     except TargetRefused as refused:
         raise bad_request(f"Invalid value for '{field}': {refused}", field, "target", url) from None
 

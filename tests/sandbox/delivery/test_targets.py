@@ -10,6 +10,7 @@ import pytest
 from werkzeug import Response
 
 from sandbox.delivery import targets
+from sandbox.http.errors import HipChatError
 from tests.sandbox.conftest import Api, error_of, make_app, send, stop
 from tests.sandbox.delivery.test_webhooks import deliveries, wait_until
 
@@ -210,3 +211,15 @@ def test_under_gunicorn_the_bound_port_is_the_sandbox_whatever_the_public_url_sa
         assert (response.status_code, response.json()["error"]["field"]) == (400, "url"), url
     elsewhere = {"url": "http://127.0.0.1:9/hook", "event": "room_message"}
     assert admin.put(f"{server.url}/v2/room/General/extension/webhook/h", json=elsewhere, timeout=10).status_code == 201
+
+
+def test_a_descriptor_path_outside_a_request_gets_the_same_check_naming_its_field():
+    app = make_app(public_url=PUBLIC)
+    try:
+        with app.app_context():
+            with pytest.raises(HipChatError) as refused:
+                targets.check("http://[::1]:8001/installed", "capabilities.webhook.0.url")
+            assert (refused.value.code, refused.value.extra["field"]) == (400, "capabilities.webhook.0.url")
+            targets.check("http://127.0.0.1:9000/installed", "capabilities.webhook.0.url")
+    finally:
+        stop(app)
