@@ -189,6 +189,16 @@ def hooked_sends(s: requests.Session, url: str, room_id: int) -> bool:
     return met
 
 
+def drain(s: requests.Session, url: str, timeout: float = 120.0) -> None:
+    """Wait until no webhook delivery is pending."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not s.get(f"{url}/_sandbox/api/deliveries?state=pending&limit=1", timeout=30).json()["items"]:
+            return
+        time.sleep(0.2)
+    raise RuntimeError("webhook deliveries still pending")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0, help="length of each throughput run")
@@ -220,6 +230,7 @@ def main() -> int:
             threading.Thread(target=receiver.serve_forever, daemon=True).start()
             add_webhooks(Path(work) / "bench.db", rooms["Hooked"], WEBHOOKS, f"http://127.0.0.1:{receiver.server_port}/hook")
             hooks_met = hooked_sends(s, url, rooms["Hooked"])
+            drain(s, url)  # the deliveries those sends queued, before the figures that follow
             receiver.shutdown()
             fill(s, url, rooms["Small"], SMALL)
             fill_seconds = fill(s, url, rooms["Large"], args.large)
