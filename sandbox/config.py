@@ -84,6 +84,13 @@ class SandboxSettings:
     webhook_poll: float = field(
         default=1.0, metadata={"env": "SANDBOX_WEBHOOK_POLL", "help": "Seconds between scans for due deliveries (new ones start at once)."}
     )
+    webhook_allowed_hosts: str = field(
+        default="",
+        metadata={
+            "env": "SANDBOX_WEBHOOK_ALLOWED_HOSTS",
+            "help": "Comma-separated hosts webhooks may point at, checked at creation and delivery (default: any host but the sandbox).",
+        },
+    )
     journal_max: int = field(default=5000, metadata={"env": "SANDBOX_JOURNAL_MAX", "help": "Requests kept in the journal (0: no journal)."})
 
     @classmethod

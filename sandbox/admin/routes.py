@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 import uuid
 from typing import Any
 
@@ -15,7 +16,7 @@ from flask import Blueprint, Response, request
 
 from sandbox.admin import bootstrap, guard
 from sandbox.api import members
-from sandbox.http import links, params
+from sandbox.http import links, params, validation
 from sandbox.http.context import db, sandbox, settings
 from sandbox.http.errors import bad_request, not_found
 from sandbox.http.representations import room_summary, user_summary
@@ -28,8 +29,11 @@ from sandbox.store import clock, journal
 bp = Blueprint("admin", __name__, url_prefix="/_sandbox")
 OPEN_ENDPOINTS = ("admin.login",)
 
-FILL_MAX = 2_000_000
-FILL_BATCH = 10_000
+FILL_MAX = 50_000  # per request: a larger history is filled by several requests
+FILL_BATCH = 5_000  # rows per transaction, so that other requests get the write lock in between
+# Between batches the fill rests as long as the batch took (at least 5 ms): a writer waiting in SQLite's busy handler
+# polls at growing intervals (up to 100 ms) and needs a gap that long to get in; half the lock's time stays free.
+FILL_PAUSE_S = 0.005
 MAX_ID = 2**62
 
 
@@ -61,6 +65,7 @@ def new_login() -> Response:
 
 def body() -> dict[str, Any]:
     data = request.get_json(silent=True)
+    validation.check_text(data)
     return data if isinstance(data, dict) else {}
 
 
@@ -204,24 +209,37 @@ def participant(room_id: int, user_id: int) -> Response:
 
 @bp.post("/api/rooms/<int:room_id>/fill")
 def fill(room_id: int) -> Response:
-    """Bulk history for load tests and benchmarks: {"count": n} messages from the room's owner, oldest first, ending now."""
+    """Bulk history for load tests and benchmarks: {"count": n} messages from the room's owner, oldest first, ending now.
+
+    Each batch is its own transaction: the room's count grows as they commit, and other requests run in between.
+    """
     count = body().get("count", 0)
-    if not isinstance(count, int) or not 0 < count <= FILL_MAX:
-        raise bad_request(f"count must be 1 - {FILL_MAX}", "count", "range", count)
-    with db().write() as conn:
+    if not isinstance(count, int) or isinstance(count, bool) or not 0 < count <= FILL_MAX:
+        raise bad_request(f"count must be 1 - {FILL_MAX} (fill a larger history with several requests)", "count", "range", count)
+    with db().read() as conn:
         room = conn.execute("SELECT * FROM rooms WHERE id = ?", (room_id,)).fetchone()
-        if room is None:
-            raise not_found(f"Room {room_id} not found")
-        sender = room["owner_id"]
-        end = clock.now_us()
-        for first in range(0, count, FILL_BATCH):
-            batch = range(first, min(first + FILL_BATCH, count))
+    if room is None:
+        raise not_found(f"Room {room_id} not found")
+    end = clock.now_us()
+    added = 0
+    for first in range(0, count, FILL_BATCH):
+        batch = range(first, min(first + FILL_BATCH, count))
+        began = time.monotonic()
+        with db().write() as conn:
+            if conn.execute("SELECT 1 FROM rooms WHERE id = ?", (room_id,)).fetchone() is None:
+                break  # deleted in between
             conn.executemany(
                 "INSERT INTO messages (id, room_id, ts, type, sender_id, message) VALUES (?, ?, ?, 'message', ?, ?)",
-                ((str(uuid.uuid4()), room_id, end - (count - i) * 1000, sender, f"fill message {i}") for i in batch),
+                ((str(uuid.uuid4()), room_id, end - (count - i) * 1000, room["owner_id"], f"fill message {i}") for i in batch),
             )
-        conn.execute("UPDATE rooms SET messages_sent = messages_sent + ?, last_active = ? WHERE id = ?", (count, end, room_id))
-    return json_response({"room_id": room_id, "added": count})
+            conn.execute(
+                "UPDATE rooms SET messages_sent = messages_sent + ?, last_active = max(ifnull(last_active, 0), ?) WHERE id = ?",
+                (len(batch), end, room_id),
+            )
+        added += len(batch)
+        if added < count:
+            time.sleep(max(FILL_PAUSE_S, time.monotonic() - began))
+    return json_response({"room_id": room_id, "added": added})
 
 
 @bp.get("/api/deliveries")

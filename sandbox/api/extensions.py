@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Blueprint, Response
 
-from sandbox.delivery import patterns
+from sandbox.delivery import patterns, targets
 from sandbox.http import links, paging, validation
 from sandbox.http.context import db
 from sandbox.http.errors import bad_request, not_found
@@ -60,6 +60,9 @@ def find(conn: sqlite3.Connection, caller: Principal, kind: str, key: str, room_
 
 
 def save(conn: sqlite3.Connection, caller: Principal, kind: str, key: str, room_id: int | None, body: dict[str, Any]) -> int:
+    """Create or replace an extension; every path that makes a webhook comes through here, and its URL is checked."""
+    if kind == "webhook":
+        targets.check(body["url"])
     existing = conn.execute(
         "SELECT id FROM extensions WHERE group_id = ? AND type = ? AND ifnull(room_id, 0) = ? AND key = ?",
         (caller.group_id, kind, room_id or 0, key),

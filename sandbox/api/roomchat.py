@@ -1,7 +1,8 @@
 """Talking in a room: messages, notifications (with cards), replies, shared links and files; and reading its history.
 
 Each send commits the message, the room's statistics and the webhook deliveries it raises in one transaction before
-the 201/204 goes out: an acknowledged message is durable.
+the 201/204 goes out: an acknowledged message is durable. Which webhooks it raises is settled before that transaction
+(events.match: a read, and the patterns matched with no transaction open), so no pattern holds the write lock.
 """
 
 from __future__ import annotations
@@ -29,9 +30,14 @@ from sandbox.store.filestore import store
 bp = Blueprint("roomchat", __name__)
 
 
-def open_room(conn: sqlite3.Connection, room: str, caller: Principal) -> sqlite3.Row:
-    """The room to send to: it must exist, be visible, not be archived; the send counts against flood control."""
-    row = resolve.room(conn, room, caller)
+def recipients(room: str, caller: Principal, event: str, text: str) -> events.Matched:
+    """Before the write: the room (404/403 as HipChat) and the webhooks whose patterns the text matches."""
+    return events.match(db(), event, text, lambda conn: resolve.room(conn, room, caller))
+
+
+def open_room(conn: sqlite3.Connection, room: str, matched: events.Matched, caller: Principal) -> sqlite3.Row:
+    """The room the read found: it must still exist, be visible, not be archived; the send counts against flood control."""
+    row = resolve.room_again(conn, matched.room_id, room, caller)
     if row["is_archived"]:
         raise bad_request(f"Room {room} is archived")
     flood.check(conn, f"room:{row['id']}")
@@ -52,10 +58,11 @@ def notification_label(conn: sqlite3.Connection, caller: Principal) -> str:
 def send_message(room: str) -> Response:
     body = validation.read("send_message")
     caller = principal()
+    matched = recipients(room, caller, "room_message", body["message"])
     with db().write() as conn:
-        row = open_room(conn, room, caller)
+        row = open_room(conn, room, matched, caller)
         message_id, ts = post(
-            conn, caller.group_id, row, NewMessage(type="message", message=body["message"], sender_id=caller.user_id), "room_message"
+            conn, caller.group_id, row, NewMessage(type="message", message=body["message"], sender_id=caller.user_id), matched
         )
     return json_response({"id": message_id, "timestamp": clock.iso(ts)}, 201)
 
@@ -64,9 +71,10 @@ def send_message(room: str) -> Response:
 def send_notification(room: str) -> Response:
     body = validation.read("send_notification")
     caller = principal()
+    matched = recipients(room, caller, "room_notification", body["message"])
     with db().write() as conn:
-        row = open_room(conn, room, caller)
-        notification(conn, caller.group_id, row, body, notification_label(conn, caller), caller.client_id)
+        row = open_room(conn, room, matched, caller)
+        notification(conn, caller.group_id, row, body, notification_label(conn, caller), caller.client_id, matched)
     return no_content()
 
 
@@ -74,11 +82,12 @@ def send_notification(room: str) -> Response:
 def reply(room: str) -> Response:
     body = validation.read("reply")
     caller = principal()
+    matched = recipients(room, caller, "room_message", body["message"])
     with db().write() as conn:
-        row = open_room(conn, room, caller)
+        row = open_room(conn, room, matched, caller)
         check_in_room(conn, row, body["parentMessageId"], "parentMessageId")
         new = NewMessage(type="message", message=body["message"], sender_id=caller.user_id, parent_id=body["parentMessageId"])
-        post(conn, caller.group_id, row, new, "room_message")
+        post(conn, caller.group_id, row, new, matched)
     return no_content()
 
 
@@ -86,11 +95,12 @@ def reply(room: str) -> Response:
 def share_link(room: str) -> Response:
     body = validation.read("share_link")
     caller = principal()
+    text = body.get("message") or body["link"]
+    matched = recipients(room, caller, "room_message", text)
     with db().write() as conn:
-        row = open_room(conn, room, caller)
-        text = body.get("message") or body["link"]
+        row = open_room(conn, room, matched, caller)
         new = NewMessage(type="message", message=text, sender_id=caller.user_id, links=[link_object(body["link"])])
-        post(conn, caller.group_id, row, new, "room_message")
+        post(conn, caller.group_id, row, new, matched)
     return no_content()
 
 
@@ -98,11 +108,13 @@ def share_link(room: str) -> Response:
 def share_file(room: str) -> Response:
     metadata, upload = read_share()
     caller = principal()
+    text = metadata.get("message", "")
+    matched = recipients(room, caller, "room_message", text)
     with db().write() as conn:
-        row = open_room(conn, room, caller)
+        row = open_room(conn, room, matched, caller)
         file_id = store(conn, upload.filename, upload.content_type, upload.data)
-        new = NewMessage(type="message", message=metadata.get("message", ""), sender_id=caller.user_id, file_id=file_id, links=[])
-        post(conn, caller.group_id, row, new, "room_message")
+        new = NewMessage(type="message", message=text, sender_id=caller.user_id, file_id=file_id, links=[])
+        post(conn, caller.group_id, row, new, matched)
         stored = conn.execute("SELECT id, name, size, content_type FROM files WHERE id = ?", (file_id,)).fetchone()
         sender = conn.execute("SELECT * FROM users WHERE id = ?", (caller.user_id,)).fetchone()
         item = {"file": file_object(stored), "sender": user_summary(sender)}

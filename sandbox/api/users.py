@@ -22,10 +22,16 @@ from sandbox.store import clock
 
 bp = Blueprint("users", __name__)
 BLANK_MEANS_GENERATE = ("mention_name", "password")
+BLANK_MEANS_UNCHANGED = ("password",)  # update_user: clients of the live API send "" for "keep the password"
 
 
 def version() -> str:
     return secrets.token_hex(4).upper()
+
+
+def without_blanks(body: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    """The body without the named fields where they are "" (which means "not given" for them)."""
+    return {key: value for key, value in body.items() if not (key in keys and value == "")}
 
 
 def hash_password(password: str) -> str:
@@ -97,8 +103,7 @@ def list_users() -> Response:
 @bp.post("/v2/user")
 def create_user() -> Response:
     # An empty mention name or password means "make one up" (hypchat sends "" for both by default).
-    raw = {key: value for key, value in validation.json_body().items() if not (key in BLANK_MEANS_GENERATE and value == "")}
-    body = validation.validate("create_user", raw)
+    body = validation.validate("create_user", without_blanks(validation.json_body(), BLANK_MEANS_GENERATE))
     check_timezone(body)
     caller = principal()
     password = body.get("password") or secrets.token_urlsafe(12)
@@ -159,7 +164,7 @@ def guard_owner(conn: sqlite3.Connection, caller: Principal, row: sqlite3.Row, a
 
 @bp.put("/v2/user/<seg:user>")
 def update_user(user: str) -> Response:
-    body = validation.read("update_user")
+    body = validation.validate("update_user", without_blanks(validation.json_body(), BLANK_MEANS_UNCHANGED))
     check_timezone(body)
     caller = principal()
     with db().write() as conn:

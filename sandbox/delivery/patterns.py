@@ -55,4 +55,3 @@ def matches(pattern: str, text: str) -> bool:
         return compiled(pattern).search(text) is not None
     except (re2.error, UnicodeError):
         return False
-

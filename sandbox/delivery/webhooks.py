@@ -1,5 +1,6 @@
 """Webhook delivery: a background thread per process claims due deliveries from SQLite and POSTs them.
 
+Each delivery goes only where sandbox.delivery.targets allows, to an address it checked, and never follows a redirect.
 A claim is a lease written in one IMMEDIATE transaction, so two processes never take the same attempt; a lease that
 runs out (the process died mid-delivery) makes the delivery due again, which is how pending deliveries resume after
 a restart. Failures are retried with exponential backoff; every attempt is recorded (status, error, duration).
@@ -25,6 +26,7 @@ import requests
 from flask import Flask
 
 from sandbox.config import SandboxSettings
+from sandbox.delivery import targets
 from sandbox.security.jwt_signing import sign
 from sandbox.store.db import Database
 
@@ -34,8 +36,9 @@ SENDERS = 4
 LEASE_SLACK_MS = 30_000
 EXCERPT = 2000
 
-# What to do with a delivered webhook's answer, in the attempt's transaction: returns (outcome, whether a message was posted).
-ReplyHandler = Callable[[sqlite3.Connection, sqlite3.Row, bytes, str], tuple[str, bool]]
+# What a delivered webhook's answer becomes: the handler reads (and matches) with no transaction open, and returns the
+# write to run in the attempt's transaction, which returns (outcome, whether a message was posted).
+ReplyHandler = Callable[[Database, sqlite3.Row, bytes, str], Callable[[sqlite3.Connection], tuple[str, bool]]]
 
 
 def with_query(url: str, **extra: str) -> str:
@@ -108,9 +111,7 @@ class Deliveries:
     def _session(self) -> requests.Session:
         session = getattr(self._local, "session", None)
         if session is None:
-            session = requests.Session()
-            session.trust_env = False
-            self._local.session = session
+            session = self._local.session = targets.session()
         return session
 
     def _deliver_safely(self, row: sqlite3.Row) -> None:
@@ -138,19 +139,24 @@ class Deliveries:
             headers["Authorization"] = f"JWT {token}"
             url = with_query(url, signed_request=token)
         started = time.time()
-        status, error, body, content_type = None, None, b"", ""
+        status, error, body, content_type, refused = None, None, b"", "", False
         try:
-            response = self._session().post(
-                url, data=row["payload"].encode("utf-8"), headers=headers, timeout=self.settings.webhook_timeout, allow_redirects=False
-            )
+            addresses = targets.checked_addresses(url, self.settings, targets.own_endpoints(self.settings, targets.listeners()))
+            with targets.pinned(addresses):
+                response = self._session().post(
+                    url, data=row["payload"].encode("utf-8"), headers=headers, timeout=self.settings.webhook_timeout, allow_redirects=False
+                )
             status, body, content_type = response.status_code, response.content[:65536], response.headers.get("Content-Type", "")
-        except requests.RequestException as exc:
+        except targets.TargetRefused as exc:
+            error, refused = f"refused: {exc}", True
+        except (requests.RequestException, targets.LookupFailed) as exc:
             error = f"{type(exc).__name__}: {str(exc)[:300]}"
         duration_ms = (time.time() - started) * 1000
         delivered = status is not None and 200 <= status < 300
         if status is not None and not delivered:
             error = f"HTTP {status}"
         reply_posted = False
+        reply = self.on_reply(self.db, row, body, content_type) if delivered else None
         with self.db.write() as conn:
             conn.execute(
                 "INSERT INTO delivery_attempts (delivery_id, attempt, started, duration_ms, status, error, response, signed)"
@@ -166,10 +172,10 @@ class Deliveries:
                     int(bool(token)),
                 ),
             )
-            if delivered:
-                outcome, reply_posted = self.on_reply(conn, row, body, content_type)
+            if reply is not None:
+                outcome, reply_posted = reply(conn)
                 self._finish(conn, row, "done", outcome)
-            elif row["attempts"] >= self.settings.webhook_attempts:
+            elif refused or row["attempts"] >= self.settings.webhook_attempts:
                 self._finish(conn, row, "failed", error)
             else:
                 delay_ms = int(self.settings.webhook_backoff * 1000 * 2 ** (row["attempts"] - 1))

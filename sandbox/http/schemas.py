@@ -303,6 +303,8 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         },
     ),
     "set_topic": obj(["topic"], {"topic": {"type": "string", "maxLength": 250}}),
+    # send_message takes 1-1000 characters (hipchat.com/docs/apiv2/method/send_message, as quoted in Seldaek/monolog#629),
+    # a tenth of send_room_notification's and private_message_user's 1-10000.
     "send_message": obj(["message"], {"message": {"type": "string", "minLength": 1, "maxLength": 1000}}),
     "send_notification": NOTIFICATION,
     "reply": obj(

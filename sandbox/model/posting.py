@@ -1,4 +1,7 @@
-"""Posting to a room: the message and the event it raises, in one transaction. Used by the routes, webhook replies and the demo."""
+"""Posting to a room: the message and the event it raises, in one transaction. Used by the routes and webhook replies.
+
+The webhooks the message goes to are matched before that transaction (events.match), never inside it.
+"""
 
 from __future__ import annotations
 
@@ -29,10 +32,11 @@ def message_item(conn: sqlite3.Connection, message_id: str) -> Callable[[], dict
     return build
 
 
-def post(conn: sqlite3.Connection, group_id: int, room: sqlite3.Row, new: NewMessage, event: str) -> tuple[str, int]:
+def post(conn: sqlite3.Connection, group_id: int, room: sqlite3.Row, new: NewMessage, matched: events.Matched) -> tuple[str, int]:
+    """Store the message and queue its event for the webhooks matched before this write."""
     new.room_id = room["id"]
     message_id, ts = insert(conn, group_id, new)
-    events.emit(conn, group_id, room, event, message_item(conn, message_id), user_id=new.sender_id, text=new.message)
+    events.emit(conn, group_id, room, matched.event, message_item(conn, message_id), user_id=new.sender_id, matched=matched)
     return message_id, ts
 
 
@@ -43,7 +47,13 @@ def check_in_room(conn: sqlite3.Connection, room: sqlite3.Row, message_id: str, 
 
 
 def notification(
-    conn: sqlite3.Connection, group_id: int, room: sqlite3.Row, body: dict[str, Any], label: str, client_id: str | None
+    conn: sqlite3.Connection,
+    group_id: int,
+    room: sqlite3.Row,
+    body: dict[str, Any],
+    label: str,
+    client_id: str | None,
+    matched: events.Matched,
 ) -> tuple[str, int]:
     """A notification from a send_room_notification body (also a webhook's reply)."""
     if body.get("attach_to"):
@@ -60,4 +70,4 @@ def notification(
         card=body.get("card"),
         attach_to=body.get("attach_to"),
     )
-    return post(conn, group_id, room, new, "room_notification")
+    return post(conn, group_id, room, new, matched)

@@ -22,6 +22,16 @@ def room(conn: sqlite3.Connection, ident: str, caller: Principal) -> sqlite3.Row
         row = conn.execute("SELECT * FROM rooms WHERE id = ? AND group_id = ?", (numeric_id(ident), caller.group_id)).fetchone()
     if row is None:
         row = conn.execute("SELECT * FROM rooms WHERE name = ? COLLATE NOCASE AND group_id = ?", (ident, caller.group_id)).fetchone()
+    return visible(conn, row, ident, caller)
+
+
+def room_again(conn: sqlite3.Connection, room_id: int, ident: str, caller: Principal) -> sqlite3.Row:
+    """The room an earlier read found as ident, by its id (a rename in between changes nothing); checked again."""
+    row = conn.execute("SELECT * FROM rooms WHERE id = ? AND group_id = ?", (room_id, caller.group_id)).fetchone()
+    return visible(conn, row, ident, caller)
+
+
+def visible(conn: sqlite3.Connection, row: sqlite3.Row | None, ident: str, caller: Principal) -> sqlite3.Row:
     if row is None:
         raise not_found(f"Room {ident} not found")
     if caller.room_id is not None and caller.room_id != row["id"]:

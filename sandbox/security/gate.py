@@ -15,6 +15,7 @@ from sandbox.security.access import ENDPOINTS
 from sandbox.store import journal
 
 API_PREFIX = "/v2/"
+MAX_LISTENERS = 16  # gunicorn on a unix socket takes SERVER_NAME from the Host header: keep the set small
 AUTH_TEST_MESSAGE = "This auth_token has access to use this method."
 
 
@@ -24,13 +25,18 @@ def before() -> Response | None:
     g.extra_headers = {}
     box = sandbox()
     box.services["base"] = request.url_root.rstrip("/")
+    listening = box.services.setdefault("listeners", set())  # where this process is reached (webhooks may not point there)
+    if len(listening) < MAX_LISTENERS:
+        listening.add((request.environ.get("SERVER_NAME", ""), request.environ.get("SERVER_PORT", "")))
     box.services["deliveries"].ensure_started()
     if not request.path.startswith(API_PREFIX):
         return None
     token = auth.token_from_request()
     with box.db.write() as conn:
         caller = auth.lookup(conn, token) if token else None
-        key = f"token:{auth.hash_token(token)}" if token else f"ip:{request.remote_addr}"
+        # A token that names no caller counts against its address, with the calls without one: a bucket (and a row)
+        # per made-up token would let anyone fill the table and never be limited.
+        key = f"token:{caller.token_hash}" if caller is not None else f"ip:{request.remote_addr}"
         limit = box.settings.limit_for(user_token=caller is not None and caller.kind in auth.USER_KINDS)
         quota = ratelimit.count(conn, key, limit, box.settings.rate_window)
     g.principal = caller

@@ -66,19 +66,23 @@ class Database:
                     local.depth = depth
                 return
             conn.execute(begin)
-            local.depth = 1
+            local.depth, local.writing = 1, begin == "BEGIN IMMEDIATE"
             try:
                 yield conn
             except BaseException:
-                local.depth = 0
+                local.depth, local.writing = 0, False
                 conn.execute("ROLLBACK")
                 raise
-            local.depth = 0
+            local.depth, local.writing = 0, False
             conn.execute("COMMIT")
 
     def write(self) -> AbstractContextManager[sqlite3.Connection]:
         """A write transaction: BEGIN IMMEDIATE ... COMMIT (rolled back on an exception)."""
         return self._transaction("BEGIN IMMEDIATE")
+
+    def writing(self) -> bool:
+        """Whether this thread is inside a write transaction (which holds the database's write lock)."""
+        return bool(getattr(self._local, "writing", False))
 
     def read(self) -> AbstractContextManager[sqlite3.Connection]:
         """A read transaction: one consistent snapshot for several statements."""

@@ -1,6 +1,7 @@
 """The journal: the requests the sandbox received and what it answered, for tests and for debugging a bot.
 
-Tokens, secrets and passwords never reach it: matching keys are redacted in JSON, form and query values.
+Tokens, secrets and passwords never reach it (common.redaction): values of secret-named JSON members, form fields and
+query parameters, and the token in the path of getSession, deleteSession, installable data and integration links.
 """
 
 from __future__ import annotations
@@ -12,20 +13,16 @@ import re
 import sqlite3
 import threading
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
 
 from flask import Request, Response
 from werkzeug.exceptions import HTTPException
 
+from common.redaction import REDACTED, SECRET_WORDS, is_secret_name, redact_links, redact_path, redact_query, redact_target
 from sandbox.store import clock
 from sandbox.store.db import Database
 
-SECRET_KEY = re.compile(r"token|secret|password|signed_request|authorization", re.IGNORECASE)
 # A JSON member whose key names a secret, with a string value, closed or cut off by the excerpt's end.
-SECRET_MEMBER = re.compile(
-    r'("[^"]*(?:token|secret|password|signed_request|authorization)[^"]*"\s*:\s*)"(?:[^"\\]|\\.)*(?:"|$)', re.IGNORECASE
-)
-REDACTED = "[redacted]"
+SECRET_MEMBER = re.compile(rf'("(?:[^"]*(?:{SECRET_WORDS})[^"]*|(?:[^"]*_)?code)"\s*:\s*)"(?:[^"\\]|\\.)*(?:"|$)', re.IGNORECASE)
 EXCERPT = 4000
 BATCH = 200
 FLUSH_SECONDS = 0.2
@@ -34,7 +31,7 @@ log = logging.getLogger("sandbox.journal")
 
 def redact(value: Any) -> Any:
     if isinstance(value, dict):
-        return {key: REDACTED if SECRET_KEY.search(str(key)) else redact(item) for key, item in value.items()}
+        return {key: REDACTED if is_secret_name(str(key)) else redact(item) for key, item in value.items()}
     if isinstance(value, list):
         return [redact(item) for item in value]
     return value
@@ -43,7 +40,7 @@ def redact(value: Any) -> Any:
 def redact_json_text(raw: bytes) -> str:
     """The first EXCERPT characters of a JSON body with secret members blanked, without parsing it (bodies can be large)."""
     text = raw[:EXCERPT].decode("utf-8", "replace")
-    return SECRET_MEMBER.sub(lambda m: f'{m.group(1)}"{REDACTED}"', text)
+    return redact_links(SECRET_MEMBER.sub(lambda m: f'{m.group(1)}"{REDACTED}"', text))
 
 
 def request_excerpt(request: Request) -> str | None:
@@ -62,23 +59,18 @@ def response_excerpt(response: Response) -> str | None:
     if response.is_streamed:
         return None
     if 300 <= response.status_code < 400:
-        return f"Location: {response.headers.get('Location', '')}"
+        return f"Location: {redact_target(response.headers.get('Location', ''))}"
     if response.mimetype == "application/json":
         return redact_json_text(response.get_data())
     return None
-
-
-def query_text(query: bytes) -> str:
-    pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True)
-    return urlencode([(key, REDACTED if SECRET_KEY.search(key) else value) for key, value in pairs])
 
 
 def entry(request: Request, response: Response, duration_ms: float, who: str | None) -> tuple[Any, ...]:
     return (
         clock.now_us(),
         request.method,
-        request.path,
-        query_text(request.query_string),
+        redact_path(request.path),
+        redact_query(request.query_string.decode("latin-1")),
         response.status_code,
         duration_ms,
         who,

@@ -104,3 +104,28 @@ def test_the_login_link_leaves_the_address_bar_and_the_session_stays(page, live_
     page.goto(f"{live_stack.sandbox_url}/_sandbox/rooms/General")
     expect(page.locator("#room-name")).to_have_text("General")
     expect(page.locator(".message").first).to_be_visible()
+
+
+def test_coloured_html_shows_its_colours_under_the_strict_policy(page, shot, live_stack):
+    """The viewer allows no inline style (CSP style-src 'self'): a message's colours come through as classes."""
+    name = f"Colours {uuid.uuid4().hex[:6]}"
+    call(live_stack, "createRoom", name=name)
+    html = (
+        '<span style="color: red">red alert</span> and <span style="color: #0000ff; font-weight: bold">bold blue</span>'
+        ' on <span style="background-color: yellow">yellow</span>'
+    )
+    call(live_stack, "sendRoomNotification", roomIdOrName=name, message=html, messageFormat="html", color="gray")
+    violations: list[str] = []
+    page.on("console", lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None)
+    page.goto(login_link(live_stack))
+    expect(page.locator(".room-card").first).to_be_visible()  # signed in
+    page.goto(f"{live_stack.sandbox_url}/_sandbox/rooms/{name}")
+    red = page.locator(".message-html span", has_text="red alert")
+    expect(red).to_have_css("color", "rgb(255, 0, 0)")
+    blue = page.locator(".message-html span", has_text="bold blue")
+    expect(blue).to_have_css("color", "rgb(0, 0, 255)")
+    expect(blue).to_have_css("font-weight", "700")
+    expect(page.locator(".message-html span", has_text="yellow")).to_have_css("background-color", "rgb(255, 255, 0)")
+    assert page.locator(".message-html [style]").count() == 0
+    assert violations == []
+    shot("colours")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sandbox.delivery import events
 from sandbox.http import validation
 from sandbox.http.context import db
 from sandbox.http.errors import bad_request, not_found
@@ -20,12 +21,15 @@ def as_user(room: str, user_id: Any, text: Any) -> tuple[str, int]:
     body = validation.validate("send_message", {"message": text})
     if isinstance(user_id, bool) or not isinstance(user_id, int):
         raise bad_request("user_id must be the id of the user to post as", "user_id", "type", None)
-    with db().write() as conn:
+    with db().read() as conn:
         user = conn.execute("SELECT * FROM users WHERE id = ? AND is_deleted = 0", (user_id,)).fetchone()
-        if user is None:
-            raise not_found(f"User {user_id} not found")
-        caller = Principal("user", "", user["group_id"], frozenset(), user_id=user["id"])
-        row = resolve.room(conn, room, caller)
+    if user is None:
+        raise not_found(f"User {user_id} not found")
+    caller = Principal("user", "", user["group_id"], frozenset(), user_id=user["id"])
+    # The webhooks' patterns are matched before the write, never while it holds the lock (sandbox.delivery.events).
+    matched = events.match(db(), "room_message", body["message"], lambda conn: resolve.room(conn, room, caller))
+    with db().write() as conn:
+        row = resolve.room_again(conn, matched.room_id, room, caller)
         if row["is_archived"]:
             raise bad_request(f"Room {room} is archived")
-        return post(conn, user["group_id"], row, NewMessage(type="message", message=body["message"], sender_id=user["id"]), "room_message")
+        return post(conn, user["group_id"], row, NewMessage(type="message", message=body["message"], sender_id=user["id"]), matched)

@@ -137,8 +137,9 @@ def test_the_add_on_can_get_a_token_while_it_handles_the_installation(sandbox_ap
         (lambda d: d["capabilities"]["hipchatApiConsumer"].update(scopes=["fly"]), "capabilities.hipchatApiConsumer.scopes.0"),
         (lambda d: d["capabilities"]["installable"].pop("callbackUrl"), "capabilities.installable.callbackUrl"),
         (lambda d: d["capabilities"]["glance"].append(d["capabilities"]["glance"][0]), "capabilities.glance.1.key"),
+        (lambda d: d["capabilities"]["webhook"][0].update(url="http://SANDBOX.test./_sandbox/reset"), "capabilities.webhook.0.url"),
     ],
-    ids=["no-key", "event", "url", "pattern", "scope", "no-callback", "twice-the-key"],
+    ids=["no-key", "event", "url", "pattern", "scope", "no-callback", "twice-the-key", "at-the-sandbox-itself"],
 )
 def test_a_descriptor_with_a_bad_field_is_refused_naming_it(api, httpserver, change, field):
     document = descriptor(httpserver)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from tests.sandbox.conftest import ADMIN_TOKEN, Api, basic, make_app, send, stop
+import sqlite3
+import threading
+
+from tests.sandbox.conftest import ADMIN_TOKEN, CLIENT_ID, Api, basic, make_app, send, stop
 
 
 def test_reset_empties_the_sandbox_but_keeps_the_admin_token(api):
@@ -90,6 +93,38 @@ def test_fill_adds_history_in_bulk(api):
 
 def test_fill_refuses_a_bad_count(api):
     assert api.post("/_sandbox/api/rooms/1/fill", {"count": 0}).status_code == 400
+    assert api.post("/_sandbox/api/rooms/1/fill", {"count": True}).status_code == 400
+
+
+def test_fill_takes_at_most_50000_messages_a_request(api):
+    response = api.post("/_sandbox/api/rooms/1/fill", {"count": 50_001})
+    assert (response.status_code, response.get_json()["error"]["field"]) == (400, "count")
+    assert api.post("/_sandbox/api/rooms/1/fill", {"count": 50_000}).get_json()["added"] == 50_000
+
+
+def test_a_fill_commits_in_batches_while_other_requests_run(gunicorn_sandbox):
+    """Messages sent while a fill runs are stored between its batches, not after all of them."""
+    server = gunicorn_sandbox.start()
+    admin = server.session()
+    room = admin.post(f"{server.url}/v2/room", json={"name": "Bulk"}, timeout=10).json()["id"]
+    filled: list[int] = []
+
+    def fill() -> None:
+        filled.append(admin.post(f"{server.url}/_sandbox/api/rooms/{room}/fill", json={"count": 50_000}, timeout=120).json()["added"])
+
+    filler = threading.Thread(target=fill)
+    filler.start()
+    other, sent = server.session(), 0
+    while filler.is_alive():
+        response = other.post(f"{server.url}/v2/room/{room}/message", json={"message": f"meanwhile {sent}"}, timeout=60)
+        assert response.status_code == 201
+        sent += 1
+    filler.join()
+    assert filled == [50_000]
+    with sqlite3.connect(server.db_path) as conn:
+        first, last = conn.execute("SELECT min(seq), max(seq) FROM messages WHERE message LIKE 'fill message %'").fetchone()
+        between = conn.execute("SELECT count(*) FROM messages WHERE message LIKE 'meanwhile %' AND seq BETWEEN ? AND ?", (first, last))
+        assert between.fetchone()[0] >= 1, f"{sent} messages sent during the fill, none stored between its batches"
 
 
 def test_installing_an_add_on_gives_credentials_that_get_tokens(api):
@@ -98,3 +133,11 @@ def test_installing_an_add_on_gives_credentials_that_get_tokens(api):
     body = installed.get_json()
     token = api.client.post("/v2/oauth/token", data={"grant_type": "client_credentials"}, headers=basic(body["id"], body["oauth_secret"]))
     assert token.get_json()["scope"] == "send_notification"
+
+
+def test_the_journal_keeps_no_oauth_code_from_a_redirect(api):
+    response = api.with_token(None).get(f"/users/authorize?client_id={CLIENT_ID}&redirect_uri=https://bot.example/done&state=s1")
+    code = response.headers["Location"].split("code=", 1)[1].split("&", 1)[0]
+    entry = api.get("/_sandbox/journal").get_json()["items"][-1]
+    assert entry["response"] == "Location: https://bot.example/done?code=%5Bredacted%5D&state=s1"
+    assert code not in str(entry)

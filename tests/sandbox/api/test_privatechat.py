@@ -46,3 +46,9 @@ def test_an_unknown_user_is_a_404(api):
     response = api.post("/v2/user/nobody%40nowhere/message", {"message": "hi"})
     assert response.status_code == 404
     assert error_of(response)["message"] == "User nobody@nowhere not found"
+
+
+def test_a_private_message_is_1_to_10000_characters(api):
+    assert api.post("/v2/user/%40carol/message", {"message": "x" * 10000}).status_code == 204
+    error = error_of(api.post("/v2/user/%40carol/message", {"message": "x" * 10001}))
+    assert (error["field"], error["validation"], error["message"]) == ("message", "length", "Invalid length for 'message': 1 - 10000")

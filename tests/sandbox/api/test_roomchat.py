@@ -179,3 +179,9 @@ def test_date_recent_is_the_latest_75_without_paging(api):
     assert len(body["items"]) == 75
     assert body["items"][-1]["message"] == "fill message 79"
     assert "next" not in body["links"]
+
+
+def test_a_room_message_is_1_to_1000_characters(api):
+    assert api.post("/v2/room/General/message", {"message": "x" * 1000}).status_code == 201
+    error = error_of(api.post("/v2/room/General/message", {"message": "x" * 1001}))
+    assert (error["field"], error["validation"], error["message"]) == ("message", "length", "Invalid length for 'message': 1 - 1000")

@@ -115,3 +115,19 @@ def test_null_and_blank_optional_fields_count_as_not_given(api):
     assert response.status_code == 201
     assert "password" in response.get_json()
     assert api.get("/v2/user/nina%40sandbox.local").get_json()["mention_name"] == "NinaNew"
+
+
+def test_an_empty_password_on_update_leaves_the_password_unchanged(api):
+    created = api.post("/v2/user", {**NEW, "password": "first-pw"}).get_json()
+    body = {"name": "Nina New", "mention_name": "nina", "email": "nina@sandbox.local", "password": ""}
+    assert api.put(f"/v2/user/{created['id']}", body).status_code == 204
+    assert user_token(api, "nina@sandbox.local", "first-pw")
+
+
+def test_a_password_on_update_replaces_it(api):
+    created = api.post("/v2/user", {**NEW, "password": "first-pw"}).get_json()
+    body = {"name": "Nina New", "mention_name": "nina", "email": "nina@sandbox.local", "password": "second-pw"}
+    assert api.put(f"/v2/user/{created['id']}", body).status_code == 204
+    assert user_token(api, "nina@sandbox.local", "second-pw")
+    refused = api.client.post("/v2/oauth/token", data={"grant_type": "password", "username": "nina@sandbox.local", "password": "first-pw"})
+    assert refused.status_code == 401

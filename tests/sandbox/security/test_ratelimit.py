@@ -67,3 +67,23 @@ def test_two_processes_on_one_database_share_the_count(tmp_path):
     finally:
         for app in apps:
             stop(app)
+
+
+def rate_rows(app) -> list[str]:
+    with app.extensions["sandbox"].db.read() as conn:
+        return [row["key"] for row in conn.execute("SELECT key FROM rate_counters")]
+
+
+def test_invalid_tokens_share_the_addresss_bucket_and_leave_no_rows_of_their_own():
+    app = make_app(rate_limit=150, rate_window=1_000_000_000)  # one window for the whole test
+    try:
+        api = Api(app.test_client())
+        statuses = [api.with_token(f"made-up-token-{n}").get("/v2/room").status_code for n in range(200)]
+        assert statuses == [401] * 150 + [429] * 50  # one bucket for the address, whatever the token
+        assert api.with_token(None).get("/v2/capabilities").status_code == 429  # no token: the same bucket
+        assert api.get("/v2/room").status_code == 200  # a real token has its own
+        keys = rate_rows(app)
+        assert sorted(key.split(":", 1)[0] for key in keys) == ["ip", "token"]
+        assert "ip:127.0.0.1" in keys
+    finally:
+        stop(app)
