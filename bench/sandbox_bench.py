@@ -51,6 +51,7 @@ HOOK_PATTERNS = (
     r"@(here|all)\b",
     r"^!\w+",
     r"(\w+\s?)+$",
+    r"(?:[a-z]{1,25}){10}x",  # near patterns.MAX_PROGRAM_SIZE: as costly as an accepted pattern gets
 )
 HOOKED_TEXTS = {
     "1,000-char 'aaa...b'": "a" * 999 + "b",

@@ -3,6 +3,7 @@ was matched, skipping webhooks deleted in between. A room with slow patterns doe
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 
@@ -10,7 +11,9 @@ import pytest
 
 from sandbox.delivery import events, patterns
 
-SLOW_PATTERN = r"(?:[a-z]{1,100}){10}x"  # RE2 takes it, and needs tens of ms per 1,000 characters that do not match
+# Too complex to be accepted now (patterns.MAX_PROGRAM_SIZE), so it is written into the database as a pattern stored
+# before the cap was: tens of ms per 1,000 characters that do not match.
+SLOW_PATTERN = r"(?:[a-z]{1,100}){10}x"
 HOOKS = 10
 
 
@@ -81,8 +84,10 @@ def test_a_room_with_slow_patterns_does_not_hold_up_the_others(gunicorn_sandbox)
     server = gunicorn_sandbox.start()
     admin = server.session()
     for n in range(HOOKS):
-        body = {"url": "https://bot.example/hook", "event": "room_notification", "pattern": SLOW_PATTERN}
+        body = {"url": "https://bot.example/hook", "event": "room_notification", "pattern": "^/slow"}
         assert admin.put(f"{server.url}/v2/room/General/extension/webhook/slow-{n}", json=body, timeout=10).status_code == 201
+    with sqlite3.connect(gunicorn_sandbox.db_path) as conn:
+        conn.execute("UPDATE extensions SET body = json_set(body, '$.pattern', ?) WHERE key LIKE 'slow-%'", (SLOW_PATTERN,))
     answered: list[float] = []
     text = slow_text()
 

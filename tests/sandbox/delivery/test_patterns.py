@@ -17,6 +17,7 @@ REFUSED = {
     "possessive": r"a++b",
     "atomic group": r"(?>a+)b",
     "too long": "a" * 513,
+    "too complex": r"(?:[a-z]{1,100}){10}x",
 }
 TAKEN = [r"^/weather", r"(?i)^/deploy\s+(\w+)", r"\bbuild\s#?\d{1,6}\b", r"^(a+)+$", r"(?P<cmd>/\w+)", r"\p{Greek}+"]
 
