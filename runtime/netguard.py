@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import socket
-import sys
 import threading
 import time
 from contextvars import ContextVar
@@ -21,12 +20,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import requests
-from requests.adapters import HTTPAdapter
-from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
-from urllib3.util import connection as urllib3_connection
+from urllib3.exceptions import ConnectTimeoutError
 
+from common.pinned import PinnedConnection, look_up, pinned_session
 from runtime.address_policy import address_allowed
 
 
@@ -119,11 +115,7 @@ def checked_addresses(host: str, port: int, policy: Policy) -> list[str]:
     Every address must pass: a name that resolves to a public and a private address is refused, whichever of them a
     connection would try first.
     """
-    try:
-        infos = socket.getaddrinfo(host.strip("[]"), port, urllib3_connection.allowed_gai_family(), socket.SOCK_STREAM)
-    except (OSError, UnicodeError):
-        raise FetchRefused(f"the host {host} could not be resolved") from None
-    addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
+    addresses = look_up(host, port)
     if not addresses:
         raise FetchRefused(f"the host {host} could not be resolved")
     for address in addresses:
@@ -135,40 +127,19 @@ def checked_addresses(host: str, port: int, policy: Policy) -> list[str]:
     return addresses
 
 
-class _Guard:
+class _Guard(PinnedConnection):
     """Mixed into urllib3's connections: the only connect a File URL gets."""
 
-    host: str
-    port: int
-    timeout: Any
-    source_address: Any
-    socket_options: Any
     sock: Any
 
-    def _new_conn(self) -> socket.socket:
-        fetch = current_fetch()
-        timeout = fetch.remaining()
+    def connect_timeout(self) -> float:
+        timeout = current_fetch().remaining()
         if timeout <= 0:
             raise ConnectTimeoutError(self, f"Connection to {self.host} not started: the fetch's deadline has passed")
-        if isinstance(self.timeout, (int, float)):
-            timeout = min(timeout, self.timeout)
-        error: Exception | None = None
-        for address in checked_addresses(self.host, self.port, fetch.policy):
-            try:
-                # An address literal: create_connection does no name lookup of its own.
-                sock = urllib3_connection.create_connection(
-                    (address, self.port), timeout, source_address=self.source_address, socket_options=self.socket_options
-                )
-            except TimeoutError as exc:
-                error = ConnectTimeoutError(self, f"Connection to {self.host} timed out. (connect timeout={timeout})")
-                error.__cause__ = exc
-            except OSError as exc:
-                error = NewConnectionError(self, f"Failed to establish a new connection: {exc}")  # type: ignore[arg-type]
-            else:
-                sys.audit("http.client.connect", self, self.host, self.port)
-                return sock
-        assert error is not None  # checked_addresses never answers an empty list
-        raise error
+        return min(timeout, self.timeout) if isinstance(self.timeout, (int, float)) else timeout
+
+    def checked_addresses(self) -> list[str]:
+        return checked_addresses(self.host, self.port, current_fetch().policy)
 
     def connect(self) -> None:
         super().connect()  # type: ignore[misc]
@@ -179,40 +150,9 @@ class _Guard:
         super().request(*args, **kwargs)  # type: ignore[misc]
 
 
-class GuardedHTTPConnection(_Guard, HTTPConnection):
-    pass
-
-
-class GuardedHTTPSConnection(_Guard, HTTPSConnection):
-    pass
-
-
-class _Pool(HTTPConnectionPool):
-    ConnectionCls = GuardedHTTPConnection
-
-
-class _TLSPool(HTTPSConnectionPool):
-    ConnectionCls = GuardedHTTPSConnection
-
-
-class GuardedAdapter(HTTPAdapter):
-    """An adapter whose pools make only guarded connections, and never retry."""
-
-    def __init__(self) -> None:
-        super().__init__(max_retries=0)
-
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = {"http": _Pool, "https": _TLSPool}
-
-
 def guarded_session(ca_bundle: str, max_redirects: int) -> requests.Session:
     """A session for File URLs: guarded connections, TLS verified (against ca_bundle if given), no proxies or netrc."""
-    session = requests.Session()
-    session.trust_env = False  # no proxies or netrc credentials from the environment
+    session = pinned_session(_Guard)
     session.max_redirects = max_redirects
     session.verify = ca_bundle or True
-    adapter = GuardedAdapter()
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
     return session

@@ -17,23 +17,18 @@ from __future__ import annotations
 import functools
 import ipaddress
 import socket
-import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import urlsplit
 
 import requests
 from flask import has_request_context, request
-from requests.adapters import HTTPAdapter
-from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.exceptions import ConnectTimeoutError, LocationParseError, NewConnectionError
-from urllib3.util import connection as urllib3_connection
+from urllib3.exceptions import LocationParseError
 from urllib3.util import parse_url
 
+from common.pinned import PinnedConnection, look_up, pinned_session
 from sandbox.config import SandboxSettings
 from sandbox.http.context import sandbox
 from sandbox.http.errors import bad_request
@@ -201,11 +196,7 @@ def checked_addresses(url: str, settings: SandboxSettings, own: Iterable[Endpoin
     LookupFailed when the name does not resolve."""
     own = set(own)
     target = judge(url, settings, own)
-    try:
-        infos = socket.getaddrinfo(target.host, target.port, urllib3_connection.allowed_gai_family(), socket.SOCK_STREAM)
-    except (OSError, UnicodeError):
-        raise LookupFailed(f"the host {target.host} could not be resolved") from None
-    addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
+    addresses = look_up(target.host, target.port)
     for address in addresses:
         if points_at(Endpoint(host_key(address), target.port), own):
             raise TargetRefused(f"{target.host} resolves to {address}, the sandbox itself")
@@ -227,70 +218,16 @@ def pinned(addresses: Iterable[str]) -> Iterator[None]:
         _pinned.reset(token)
 
 
-class _Pinned:
-    """Mixed into urllib3's connections: connect to a checked address, keep the URL's host for Host, SNI and the
-    certificate (urllib3 takes all three from the host, which this leaves alone)."""
+class _Pinned(PinnedConnection):
+    """Mixed into urllib3's connections: connect to an address checked for this delivery (pinned())."""
 
-    host: str
-    port: int
-    timeout: Any
-    source_address: Any
-    socket_options: Any
-
-    def _new_conn(self) -> socket.socket:
+    def checked_addresses(self) -> tuple[str, ...]:
         addresses = _pinned.get()
         if not addresses:
             raise TargetRefused("a webhook connects only to an address checked for it")
-        error: Exception | None = None
-        for address in addresses:
-            try:
-                sock = urllib3_connection.create_connection(
-                    (address, self.port), self.timeout, source_address=self.source_address, socket_options=self.socket_options
-                )
-            except TimeoutError as exc:
-                error = ConnectTimeoutError(self, f"Connection to {self.host} timed out. (connect timeout={self.timeout})")
-                error.__cause__ = exc
-            except OSError as exc:
-                error = NewConnectionError(self, f"Failed to establish a new connection: {exc}")  # type: ignore[arg-type]
-            else:
-                sys.audit("http.client.connect", self, self.host, self.port)
-                return sock
-        assert error is not None
-        raise error
-
-
-class _PinnedHTTP(_Pinned, HTTPConnection):
-    pass
-
-
-class _PinnedHTTPS(_Pinned, HTTPSConnection):
-    pass
-
-
-class _Pool(HTTPConnectionPool):
-    ConnectionCls = _PinnedHTTP
-
-
-class _TLSPool(HTTPSConnectionPool):
-    ConnectionCls = _PinnedHTTPS
-
-
-class PinnedAdapter(HTTPAdapter):
-    """Pools whose connections go only to the addresses pinned() names; no retries."""
-
-    def __init__(self) -> None:
-        super().__init__(max_retries=0)
-
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = {"http": _Pool, "https": _TLSPool}
+        return addresses
 
 
 def session() -> requests.Session:
     """A session for webhook deliveries: pinned connections, no proxies or netrc from the environment."""
-    made = requests.Session()
-    made.trust_env = False
-    adapter = PinnedAdapter()
-    made.mount("http://", adapter)
-    made.mount("https://", adapter)
-    return made
+    return pinned_session(_Pinned)
