@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Blueprint, Response
 
-from sandbox.delivery import patterns, targets
+from sandbox.delivery import rules
 from sandbox.http import links, paging, validation
 from sandbox.http.context import db
 from sandbox.http.errors import bad_request, not_found
@@ -40,8 +40,8 @@ def read_body(kind: str, key: str) -> dict[str, Any]:
     if "key" in body and body["key"] != key:
         raise bad_request("The key in the body must be the key in the URL", "key", "match", body["key"])
     body = validation.validate(f"extension_{kind}", {**body, "key": key})
-    if kind == "webhook" and body.get("pattern"):
-        patterns.check(body["pattern"])
+    if kind == "webhook":
+        rules.check(body)
     return body
 
 
@@ -60,9 +60,7 @@ def find(conn: sqlite3.Connection, caller: Principal, kind: str, key: str, room_
 
 
 def save(conn: sqlite3.Connection, caller: Principal, kind: str, key: str, room_id: int | None, body: dict[str, Any]) -> int:
-    """Create or replace an extension; every path that makes a webhook comes through here, and its URL is checked."""
-    if kind == "webhook":
-        targets.check(body["url"])
+    """Create or replace an extension (a webhook checked by sandbox.delivery.rules before the write)."""
     existing = conn.execute(
         "SELECT id FROM extensions WHERE group_id = ? AND type = ? AND ifnull(room_id, 0) = ? AND key = ?",
         (caller.group_id, kind, room_id or 0, key),
@@ -171,8 +169,7 @@ def list_room_webhooks(room: str) -> Response:
 @bp.post("/v2/room/<seg:room>/webhook")
 def create_room_webhook(room: str) -> Response:
     body = validation.read("legacy_webhook")
-    if body.get("pattern"):
-        patterns.check(body["pattern"])
+    rules.check(body)
     caller = principal()
     with db().write() as conn:
         row = resolve.room(conn, room, caller)

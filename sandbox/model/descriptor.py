@@ -3,8 +3,8 @@ takes from it.
 
 Decisions and their sources:
 - A descriptor is checked against the same schema the sandbox serves; the first fault is a 400 naming its field by
-  its path in the descriptor (capabilities.webhook.0.pattern). Webhook patterns are checked as on every other path
-  (RE2, sandbox.delivery.patterns).
+  its path in the descriptor (capabilities.webhook.0.event). Its webhooks' patterns and URLs are checked as on every
+  other path (sandbox.delivery.rules, when the installation is made: sandbox.model.installations).
 - installable.allowGlobal and allowRoom default to true (DAC server-side-installation: "Default: true").
 - The sandbox installs the server-side way (DAC server-side-installation): the descriptor must name
   installable.callbackUrl, where the installation is POSTed; a descriptor with only installedUrl (the client-side
@@ -23,7 +23,6 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from sandbox.delivery import patterns
 from sandbox.http.errors import HipChatError, bad_request
 from sandbox.http.schemas import DEFS, EXTENSIONS, ICON, KEY, NAME, URL
 from sandbox.http.validation import fault
@@ -147,10 +146,5 @@ def extensions(capabilities: dict[str, Any]) -> list[tuple[str, int, dict[str, A
                 raise bad_request(f"Invalid add-on descriptor: the {kind} key {key} is declared twice", f"{where}.key", "unique", key)
             if key is not None:
                 keys.add(key)
-            if kind == "webhook" and entry.get("pattern"):
-                try:
-                    patterns.check(entry["pattern"], f"{where}.pattern")
-                except HipChatError as error:
-                    raise invalid(error) from None
             found.append((kind, index, entry))
     return found

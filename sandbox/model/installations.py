@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from sandbox.delivery import outbound, targets
+from sandbox.delivery import outbound, rules
 from sandbox.delivery.outbound import AddonUnreachable
 from sandbox.http.errors import HipChatError, bad_request, conflict, not_found
 from sandbox.model import descriptor
@@ -168,12 +168,12 @@ def check_place(declared: descriptor.Declared, place: Place) -> None:
         )
 
 
-def check_targets(declared: descriptor.Declared) -> None:
-    """Declared webhooks obey the rules of REST-made ones: never at the sandbox itself, only at allowed hosts."""
+def check_webhooks(declared: descriptor.Declared) -> None:
+    """Declared webhooks obey the rules of REST-made ones (pattern, target), named by their place in the descriptor."""
     for kind, index, entry in declared.extensions:
         if kind == "webhook":
             try:
-                targets.check(entry["url"], f"capabilities.webhook.{index}.url")
+                rules.check(entry, f"capabilities.webhook.{index}.")
             except HipChatError as error:
                 raise descriptor.invalid(error) from None
 
@@ -194,7 +194,7 @@ def install(database: Database, place: Place, descriptor_url: str, capabilities_
     """Install from a descriptor URL; the installation's oauthId. Rolled back when the add-on refuses it."""
     declared = fetch(descriptor_url, timeout)
     check_place(declared, place)
-    check_targets(declared)
+    check_webhooks(declared)
     with database.write() as conn:
         client_id = create(conn, place, declared, descriptor_url)
         secret = conn.execute("SELECT secret FROM oauth_clients WHERE id = ?", (client_id,)).fetchone()["secret"]

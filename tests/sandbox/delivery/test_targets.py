@@ -117,10 +117,11 @@ def test_allowed_hosts_are_checked_again_at_delivery(tmp_path, httpserver):
     """A webhook made before SANDBOX_WEBHOOK_ALLOWED_HOSTS was set is not delivered once it is."""
     db_path = str(tmp_path / "restricted.db")
     before = make_app(db=db_path)
-    before.extensions["sandbox"].services["deliveries"].stop()
     httpserver.expect_request("/hook").respond_with_data("", status=204)
     body = {"url": httpserver.url_for("/hook"), "event": "room_message"}
     assert Api(before.test_client()).put("/v2/room/General/extension/webhook/h", body).status_code == 201
+    # Stopped after its last request: every request starts a stopped worker again, which would race the other app's.
+    before.extensions["sandbox"].services["deliveries"].stop()
     after = make_app(db=db_path, webhook_allowed_hosts="hooks.example.com")
     try:
         api = Api(after.test_client())
