@@ -23,7 +23,7 @@ from runtime.config import Settings
 from runtime.envelope import CallError, Reply
 from runtime.invoke import Runtime
 from runtime.openapi import request_example
-from runtime.suggest import did_you_mean
+from runtime.suggest import function_hint
 from runtime.wellformed import printable, refuse_lone_surrogates
 
 EXIT_OK, EXIT_ERROR_ENVELOPE = 0, 1
@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
 def _known(parser: argparse.ArgumentParser, catalog: Catalog, name: str) -> Function:
     function = catalog.find(name)
     if function is None:
-        hint = did_you_mean(name, [*catalog.functions, *catalog.aliases])
+        hint = function_hint(catalog, name)
         parser.error(f"the {catalog.package} package has no function {printable(name)!r}; {hint or 'see: list'}")  # exits 2
     return function
 

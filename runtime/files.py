@@ -70,11 +70,6 @@ class FileResolver:
         forms = f"the base64 of the file, {FORMS}" if arg.spec.get("acceptsBase64") else FORMS
         if not isinstance(value, str):
             raise invalid_arguments({name: f"must be {forms}"})
-        if not value.isascii():
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError:
-                raise invalid_arguments({name: "is not valid text: it holds a lone surrogate (\\ud800-\\udfff)"}) from None
         if value[:5].lower() == "data:":
             return self._from_data_uri(name, value)
         if re.match(r"^https?://", value, re.I):

@@ -38,8 +38,13 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     return f"did you mean {listed}?"
 
 
+def function_hint(catalog: Catalog, name: str) -> str:
+    """'did you mean ...?' among the package's functions and their aliases, or ''."""
+    return did_you_mean(name, [*catalog.functions, *catalog.aliases])
+
+
 def unknown_function(catalog: Catalog, name: str) -> CallError:
     """UNKNOWN_FUNCTION, pointing at the package's closest function names."""
-    hint = did_you_mean(name, [*catalog.functions, *catalog.aliases])
+    hint = function_hint(catalog, name)
     text = f"The {catalog.package} package has no function {printable(name)!r}"
     return caller_error("UNKNOWN_FUNCTION", f"{text}; {hint}" if hint else f"{text}.")

@@ -42,10 +42,7 @@ SELECT = (
 )
 
 
-@bp.before_request
-def admin_only() -> None:
-    with db().read() as conn:
-        guard.require_admin(conn)
+bp.before_request(guard.require_admin)
 
 
 def place_of(conn: sqlite3.Connection, data: dict[str, Any]) -> Place:

@@ -14,6 +14,7 @@ import time
 
 from flask import request
 
+from sandbox.http.context import db
 from sandbox.http.errors import HipChatError, unauthorized
 from sandbox.security import auth
 
@@ -49,9 +50,11 @@ def is_admin(conn: sqlite3.Connection, token: str | None) -> bool:
     return bool(token) and (is_admin_token(conn, token) or _live(conn, "session", token))
 
 
-def require_admin(conn: sqlite3.Connection) -> None:
-    if not is_admin(conn, bearer()):
-        raise unauthorized(ADMIN_REQUIRED)
+def require_admin() -> None:
+    """401 unless the request carries the admin token or a live viewer session."""
+    with db().read() as conn:
+        if not is_admin(conn, bearer()):
+            raise unauthorized(ADMIN_REQUIRED)
 
 
 def _issue(conn: sqlite3.Connection, kind: str, ttl_s: int) -> str:

@@ -40,8 +40,7 @@ MAX_ID = 2**62
 @bp.before_request
 def admin_only() -> None:
     if request.endpoint not in OPEN_ENDPOINTS:
-        with db().read() as conn:
-            guard.require_admin(conn)
+        guard.require_admin()
 
 
 @bp.post("/login")

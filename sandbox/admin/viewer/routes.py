@@ -11,7 +11,6 @@ from flask import Blueprint, Response, make_response, render_template, request
 from sandbox.admin import guard
 from sandbox.admin.viewer import posting, store
 from sandbox.http import validation
-from sandbox.http.context import db
 from sandbox.http.responses import json_response
 from sandbox.store import clock
 
@@ -44,16 +43,14 @@ def make_viewer_blueprint() -> Blueprint:
     @viewer.post("/viewer/api/rooms/<seg:room>/messages")
     def post_message(room: str) -> Response:
         """{"user_id", "message"}: the message posted as that user (201 {"id", "timestamp"})."""
-        with db().read() as conn:
-            guard.require_admin(conn)
+        guard.require_admin()
         data = validation.json_body()
         message_id, ts = posting.as_user(room, data.get("user_id"), data.get("message"))
         return json_response({"id": message_id, "timestamp": clock.iso(ts)}, 201)
 
     @viewer.get("/viewer/api/rooms/<seg:room>/messages")
     def messages_json(room: str) -> Response:
-        with db().read() as conn:
-            guard.require_admin(conn)
+        guard.require_admin()
         found = store.room(room)
         if found is None:
             return json_response({"error": {"code": 404, "message": f"Room {room} not found", "type": "Not Found"}}, 404)
