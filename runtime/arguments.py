@@ -11,9 +11,10 @@ import fastjsonschema
 import jsonschema
 from jsonschema import ValidationError
 
+from common.text import first_lone_surrogate
 from runtime.envelope import CallError, caller_error, invalid_arguments
 from runtime.suggest import did_you_mean
-from runtime.wellformed import first_lone_surrogate, lone_surrogate_reason, may_hold_escaped_surrogates, printable
+from runtime.wellformed import lone_surrogate_reason, may_hold_escaped_surrogates, printable
 
 JSON_TYPE = {"String": "string", "credentials": "string", "Number": "number", "Boolean": "boolean", "JSON": "object", "Array": "array"}
 # maxItems before items: a list that is too long is described by its length, not by its first bad item.

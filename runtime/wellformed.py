@@ -1,4 +1,4 @@
-"""Text that cannot become UTF-8 (lone surrogates), found in a call and named before anything tries to encode it.
+"""Text that cannot become UTF-8 (lone surrogates, found by common.text), in a call, named before anything tries to encode it.
 
 Python's json module decodes the escape "\\ud800" to a lone surrogate: a str that no UTF-8 encoder accepts. Left in a
 call it fails wherever the text is encoded (the upstream body, a path segment, a query, HTTP Basic credentials, the
@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from common.text import first_lone_surrogate
 from runtime.envelope import CallError, caller_error
 
-LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 REASON = "not valid Unicode text (a lone surrogate such as \\ud800, or bytes that are not UTF-8)"
 MAX_ECHOED = 100
@@ -27,25 +27,6 @@ def may_hold_escaped_surrogates(text: str) -> bool:
     A one-character search first (memchr, about 0.2 µs for a 1 KB body): most calls hold no backslash at all.
     """
     return "\\" in text and ESCAPED_SURROGATE.search(text) is not None
-
-
-def first_lone_surrogate(value: Any, path: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
-    """The path (keys, indexes) to the first string or key of a decoded JSON value holding a lone surrogate."""
-    if isinstance(value, str):
-        return path if LONE_SURROGATE.search(value) else None
-    if isinstance(value, dict):
-        for key, child in value.items():
-            if LONE_SURROGATE.search(key):
-                return (*path, key)
-            found = first_lone_surrogate(child, (*path, key))
-            if found is not None:
-                return found
-    elif isinstance(value, list):
-        for index, child in enumerate(value):
-            found = first_lone_surrogate(child, (*path, index))
-            if found is not None:
-                return found
-    return None
 
 
 def printable(text: str, limit: int = MAX_ECHOED) -> str:

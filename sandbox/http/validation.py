@@ -10,6 +10,7 @@ from flask import request
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
+from common.text import first_lone_surrogate
 from sandbox.http.errors import HipChatError, bad_request, missing_field
 from sandbox.http.schemas import SCHEMAS
 
@@ -67,35 +68,11 @@ def without_nulls(name: str, body: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in body.items() if value is not None or accepts_null(properties.get(key, {}))}
 
 
-def is_text(value: str) -> bool:
-    """False for a string holding a lone surrogate (JSON lets "\\ud800" through; it is not text and cannot be stored)."""
-    if value.isascii():
-        return True
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def not_text_at(value: Any, path: tuple[str, ...] = ()) -> str | None:
-    """The dotted path of the first string or member name in value that is not text, or None."""
-    if isinstance(value, str):
-        return None if is_text(value) else ".".join(path) or "body"
-    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
-    for key, item in items:
-        if isinstance(key, str) and not is_text(key):
-            return ".".join((*path, key.encode("utf-8", "replace").decode("utf-8")))
-        found = not_text_at(item, (*path, str(key)))
-        if found is not None:
-            return found
-    return None
-
-
 def check_text(body: Any) -> None:
-    """400 naming the field whose string holds a lone surrogate."""
-    field = not_text_at(body)
-    if field is not None:
+    """400 naming the field (its dotted path) whose string or member name holds a lone surrogate."""
+    path = first_lone_surrogate(body)
+    if path is not None:
+        field = ".".join(str(part).encode("utf-8", "replace").decode("utf-8") for part in path) or "body"
         message = f"Invalid value for '{field}': it holds a lone surrogate (\\ud800-\\udfff), which is not text"
         raise bad_request(message, field, "encoding", None)
 

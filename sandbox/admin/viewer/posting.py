@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sandbox.delivery import events
+from sandbox.api.roomchat import recipients
 from sandbox.http import validation
 from sandbox.http.context import db
 from sandbox.http.errors import bad_request, not_found
@@ -26,8 +26,7 @@ def as_user(room: str, user_id: Any, text: Any) -> tuple[str, int]:
     if user is None:
         raise not_found(f"User {user_id} not found")
     caller = Principal("user", "", user["group_id"], frozenset(), user_id=user["id"])
-    # The webhooks' patterns are matched before the write, never while it holds the lock (sandbox.delivery.events).
-    matched = events.match(db(), "room_message", body["message"], lambda conn: resolve.room(conn, room, caller))
+    matched = recipients(room, caller, "room_message", body["message"])  # matched before the write, as every send is
     with db().write() as conn:
         row = resolve.room_again(conn, matched.room_id, room, caller)
         if row["is_archived"]:
