@@ -69,11 +69,12 @@ def access_sentence(access: dict[str, Any] | None, definitions: dict[str, Any] |
         sentence = "No token needed"
     else:
         labels = [(definitions or {}).get("tokens", {}).get(kind, {}).get("label", kind) for kind in access["tokens"]]
-        sentence = f"Token: {_either(labels)}; " + (f"scope: {_either(access['scopes'])}" if access["scopes"] else "no scope needed")
+        sentence = f"Token: {either(labels)}; " + (f"scope: {either(access['scopes'])}" if access["scopes"] else "no scope needed")
     return sentence + ("." if access.get("confirmed") else " (unconfirmed).")
 
 
-def _either(words: list[str]) -> str:
+def either(words: list[str]) -> str:
+    """'a', 'a or b', 'a, b or c'."""
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
 
 

@@ -6,6 +6,7 @@ import difflib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from runtime.describe import either
 from runtime.envelope import CallError, caller_error
 from runtime.wellformed import printable
 
@@ -34,8 +35,7 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     names = close_names(word, candidates)
     if not names:
         return ""
-    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
-    return f"did you mean {listed}?"
+    return f"did you mean {either(names)}?"
 
 
 def function_hint(catalog: Catalog, name: str) -> str:
