@@ -203,6 +203,7 @@ def serve(make: MakeParent) -> None:
             {
                 "RUNTIME": runtime_url,
                 "SANDBOX": sandbox_url,
+                "HIPCHAT_API_URL": f"{sandbox_url}/v2",
                 "BOT": bot_url,
                 "TOKEN": token,
                 "HIPCHAT_TOKEN": token,

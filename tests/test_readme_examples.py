@@ -1,7 +1,7 @@
-"""Every shell example of the README runs as pasted after `make run`.
+"""Every shell example of the README and of docs/ runs as pasted after `make run`.
 
 The stack is started the way `make run` starts it (scripts/run_local.py, here on free ports with a temporary var/),
-and each ```sh block of README.md runs with bash in a directory holding that var/, after `. var/demo.env` as the
+and each ```sh block of README.md and docs/*.md runs with bash in a directory holding that var/, after `. var/demo.env` as the
 README asks first: it must exit 0, every function it calls must answer a success envelope, and nothing it calls may
 answer an error. A block that is not meant to run says so on the line before it: `<!-- not run: why -->`.
 """
@@ -23,6 +23,7 @@ import pytest
 from tests.helpers import ROOT, free_port, read_until, start_run
 
 README = ROOT / "README.md"
+PAGES = [README, *sorted((ROOT / "docs").glob("*.md"))]
 FENCE = re.compile(r"^```(?P<language>\S*)\n(?P<code>.*?)^```$", re.M | re.S)
 NOT_RUN = re.compile(r"<!-- not run: [^>]+ -->\s*$")
 SETUP = ". var/demo.env"
@@ -30,23 +31,29 @@ SETUP = ". var/demo.env"
 
 @dataclass(frozen=True)
 class Example:
+    page: str
     line: int
     code: str
     runnable: bool
 
+    @property
+    def where(self) -> str:
+        return f"{self.page} line {self.line}"
 
-def sh_examples() -> list[Example]:
-    text = README.read_text()
+
+def sh_examples(page: Path = README) -> list[Example]:
+    text = page.read_text()
     examples = []
     for fence in FENCE.finditer(text):
         if fence.group("language") != "sh":
             continue
         before = text[: fence.start()].rstrip("\n").rsplit("\n", 1)[-1]
-        examples.append(Example(text.count("\n", 0, fence.start()) + 1, fence.group("code"), not NOT_RUN.match(before)))
+        where = str(page.relative_to(ROOT))
+        examples.append(Example(where, text.count("\n", 0, fence.start()) + 1, fence.group("code"), not NOT_RUN.match(before)))
     return examples
 
 
-RUNNABLE = [example for example in sh_examples() if example.runnable]
+RUNNABLE = [example for page in PAGES for example in sh_examples(page) if example.runnable]
 
 
 def json_documents(text: str) -> list:
@@ -67,6 +74,9 @@ def pasted_in(tmp_path_factory) -> Iterator[Path]:
     if shutil.which("curl") is None:
         pytest.skip("the README's examples use curl: scripts/install-toolchains.sh installs it (apt-get)")
     root = tmp_path_factory.mktemp("readme")
+    for entry in ROOT.iterdir():  # the checkout's files (.venv included), as in the repository's root; var/ is this run's
+        if entry.name not in ("var", ".git"):
+            (root / entry.name).symlink_to(entry)
     process = start_run(root / "var", free_port(), free_port(), free_port(), workers=1)
     try:
         read_until(process, "Ctrl-C stops the servers.")
@@ -81,10 +91,15 @@ def test_the_first_example_reads_the_demo_env_written_by_make_run():
 
 
 def test_only_the_set_up_commands_are_marked_not_run():
-    assert [example.code.split()[:2] for example in sh_examples() if not example.runnable] == [["make", "run"]]
+    not_run = [example for page in PAGES for example in sh_examples(page) if not example.runnable]
+    assert [(example.page, example.code.split()[:2]) for example in not_run] == [("README.md", ["make", "run"])]
 
 
-@pytest.mark.parametrize("example", RUNNABLE, ids=[f"README line {example.line}" for example in RUNNABLE])
+def test_the_docs_have_examples_that_run():
+    assert {example.page for example in RUNNABLE} >= {"README.md", "docs/calling.md", "docs/bots.md"}
+
+
+@pytest.mark.parametrize("example", RUNNABLE, ids=[example.where for example in RUNNABLE])
 def test_a_readme_example_runs_as_pasted(pasted_in, example):
     env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", str(pasted_in)), "LANG": "C.UTF-8", "NO_PROXY": "*"}
     result = subprocess.run(
@@ -95,10 +110,10 @@ def test_a_readme_example_runs_as_pasted(pasted_in, example):
         text=True,
         timeout=120,
     )
-    shown = f"README line {example.line}:\n{example.code}\n--- stdout ---\n{result.stdout}\n--- stderr ---\n{result.stderr}"
+    shown = f"{example.where}:\n{example.code}\n--- stdout ---\n{result.stdout}\n--- stderr ---\n{result.stderr}"
     assert result.returncode == 0, shown
     documents = json_documents(result.stdout)
     envelopes = [document for document in documents if {"callback", "contextWrites"} <= document.keys()]
-    assert len(envelopes) == example.code.count("/api/HipChat/"), shown
+    assert len(envelopes) == example.code.count("/api/HipChat/") + example.code.count("-m runtime call "), shown
     assert all(envelope["callback"] == "success" for envelope in envelopes), shown
     assert not [document for document in documents if "error" in document], shown

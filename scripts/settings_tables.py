@@ -1,0 +1,46 @@
+"""The settings tables of docs/configuration.md, written from the settings' own declarations.
+
+`python scripts/settings_tables.py` rewrites each table between its markers; `--check` exits 1 when the file differs
+from what the declarations give (tests/test_readme.py runs the same comparison).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from runtime.config import Settings  # noqa: E402
+from sandbox.config import SandboxSettings  # noqa: E402
+
+CONFIGURATION = ROOT / "docs" / "configuration.md"
+TABLES = {"runtime": Settings, "sandbox": SandboxSettings}
+MARKED = re.compile(r"(<!-- settings:(?P<name>\w+) -->\n)(?P<table>.*?)(<!-- /settings -->)", re.S)
+
+
+def table(rows: list[tuple[str, str, str]]) -> str:
+    lines = ["| Variable | Default | Meaning |", "|---|---|---|"]
+    lines += [f"| `{env}` | {f'`{default}` ' if default else ''}| {meaning} |" for env, default, meaning in rows]
+    return "\n".join(lines) + "\n"
+
+
+def generated(text: str) -> str:
+    return MARKED.sub(lambda m: m.group(1) + table(TABLES[m.group("name")].describe()) + m.group(4), text)
+
+
+def main(argv: list[str]) -> int:
+    text = CONFIGURATION.read_text()
+    if "--check" in argv:
+        if generated(text) != text:
+            print(f"{CONFIGURATION.relative_to(ROOT)} differs from the settings' declarations: run python scripts/settings_tables.py")
+            return 1
+        return 0
+    CONFIGURATION.write_text(generated(text))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
