@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+
 import pytest
 
 from sandbox.admin.demo import DEMO_PASSWORD

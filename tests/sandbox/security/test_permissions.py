@@ -1,4 +1,4 @@
-"""The permission table, walked over HTTP: every /v2 route × every kind of caller gets the answer its row gives.
+"""The permission table, walked over HTTP: every /v2 route by every kind of caller gets the answer its row gives.
 
 Each call carries auth_test=true: HipChat's "has this token access to use this method" answers 202 or the refusal
 without doing the method, so one world serves every row. (test_standing.py makes the refused calls for real.)
