@@ -104,3 +104,13 @@ def world() -> Iterator[World]:
         yield build_world(Api(app.test_client()))
     finally:
         stop(app)
+
+
+@pytest.fixture
+def fresh_world() -> Iterator[World]:
+    """The same world for a test that changes it."""
+    app = make_app()
+    try:
+        yield build_world(Api(app.test_client()))
+    finally:
+        stop(app)
