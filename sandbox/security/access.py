@@ -80,15 +80,19 @@ ENDPOINTS: dict[str, Access] = {
     "addon.create_link": ANY_TOKEN,
     "addon.delete_link": ANY_TOKEN,
     "addon.ui_group": ANY_TOKEN,
+    # A glance update lands in the caller's own rows (ui_updates by client), so no add-on changes another's glance here.
     "addon.ui_room": ANY_TOKEN.to(ROOM_READERS),
     "addon.ui_room_user": ANY_TOKEN.to(ROOM_READERS),
     "addon.ui_user": ANY_TOKEN,
     "extensions.get_global": VIEW_GROUP,
+    # PUT on a key another add-on made replaces it: only that add-on or a group admin ([WEBHOOKS] in permissions.py).
     "extensions.put_global": ADDON_OWNED_GLOBAL,
     "extensions.delete_global": ADDON_OWNED_GLOBAL,
     "extensions.get_room_extension": VIEW_ROOM,
+    # In a room: installing an integration is the room managers' ([ROLES]); changing one an add-on made, that add-on's.
     "extensions.put_room_extension": ADDON_OWNED_IN_ROOM,
     "extensions.delete_room_extension": ADDON_OWNED_IN_ROOM,
+    # Reading a room's webhooks needs admin_room (the scope), then only seeing the room; deleting one is its maker's.
     "extensions.list_room_webhooks": ADMIN_ROOM.to(ROOM_READERS),
     "extensions.create_room_webhook": ADMIN_ROOM,
     "extensions.get_room_webhook": ADMIN_ROOM.to(ROOM_READERS),
@@ -103,9 +107,11 @@ ENDPOINTS: dict[str, Access] = {
     "media.get_photo": VIEW_GROUP,
     "media.update_photo": ADMIN_GROUP,
     "media.delete_photo": ADMIN_GROUP,
+    # A room's avatar is the room's managers' to change ([ROLES]: the owner manages the room's settings).
     "media.get_room_avatar": VIEW_ROOM,
     "media.update_room_avatar": ADMIN_ROOM,
     "media.delete_room_avatar": ADMIN_ROOM,
+    # Private chat: the caller's own chats with the user named; no room, so the scope decides.
     "privatechat.history": PRIVATE_MESSAGES,
     "privatechat.latest": PRIVATE_MESSAGES,
     "privatechat.message": PRIVATE_MESSAGES,
@@ -115,11 +121,15 @@ ENDPOINTS: dict[str, Access] = {
     "rooms.list_rooms": VIEW_ROOM.to(ANYONE),
     "rooms.create_room": Access(ANYONE, ("manage_rooms",)),
     "rooms.get_room": VIEW_ROOM,
+    # [ROLES]: rename, privacy, archive, guest access, delete are the owner's (and room admins' [DC], group admins').
     "rooms.update_room": Access(ROOM_MANAGERS, ("admin_room", "manage_rooms")),
     "rooms.delete_room": Access(ROOM_MANAGERS, ("manage_rooms",)),
     "rooms.statistics": VIEW_ROOM,
+    # Anyone in the room sets the topic in HipChat's apps (/topic): decided readers, with the admin_room scope.
     "rooms.set_topic": ADMIN_ROOM.to(ROOM_READERS),
     "members.list_members": VIEW_ROOM,
+    # [ROLES]: "invite or remove users (if the room is private)" is the owner's; an invitation to a public room is
+    # anyone's ("invite other users to join").
     "members.add_member": ADMIN_ROOM,
     "members.remove_member": ADMIN_ROOM,
     "members.participants": VIEW_ROOM,
