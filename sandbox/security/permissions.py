@@ -26,7 +26,7 @@ Sources, and the decisions where HipChat's words stop:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 ALLOW = "allowed"
 FORBID = "forbidden"
@@ -46,7 +46,7 @@ ROOM_TOKEN = "room notification token"
 CALLERS = (GROUP_ADMIN, ROOM_OWNER, ROOM_ADMIN, MEMBER, NON_MEMBER, GUEST, ADDON, OTHER_ADDON, ROOM_TOKEN)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Who:
     """One rule: the answer for each kind of caller, and what a refused caller is told ({room}: the room as named)."""
 
@@ -55,7 +55,7 @@ class Who:
     refusal: str = ""
     # For a rule about something an add-on made: the rule that applies when no add-on made it (a new key, or an
     # extension a user made).
-    unowned: Who | None = field(default=None, compare=False)
+    unowned: Who | None = None
 
     def answer(self, caller: str) -> str:
         return self.answers[caller]
@@ -93,10 +93,6 @@ ROOM_MANAGERS = Who(
     "Only the room's owner, its room admins or a group admin may do this in room {room}",
 )
 
-# Who may create or change the group's own global extensions when no add-on owns the key: the scope (admin_group,
-# given to group admins and add-ons) decides.
-GROUP_SCOPE = Who("anyone with the group scope", answers(CALLERS))
-
 # Changing or deleting a webhook, glance or other extension an add-on made [WEBHOOKS]: that add-on, or a group admin
 # with a user token. Unowned (a new key, or one a user made): the room's managers.
 ROOM_ADDON_OWNED = Who(
@@ -109,7 +105,7 @@ GLOBAL_ADDON_OWNED = Who(
     "the add-on that made it (global)",
     answers((GROUP_ADMIN, ADDON)),
     "Only the add-on that created this extension (or a group admin) may change or delete it",
-    unowned=GROUP_SCOPE,
+    unowned=ANYONE,  # a global key no add-on made: the scope (admin_group: group admins and add-ons) decides
 )
 
-RULES = (ANYONE, ROOM_READERS, ROOM_MANAGERS, GROUP_SCOPE, ROOM_ADDON_OWNED, GLOBAL_ADDON_OWNED)
+RULES = (ANYONE, ROOM_READERS, ROOM_MANAGERS, ROOM_ADDON_OWNED, GLOBAL_ADDON_OWNED)
