@@ -18,6 +18,7 @@ from sandbox.http.context import db
 from sandbox.http.errors import bad_request, not_found
 from sandbox.http.responses import json_response, no_content
 from sandbox.model import resolve
+from sandbox.security import standing
 from sandbox.security.auth import Principal, principal
 from sandbox.store import clock
 
@@ -50,10 +51,7 @@ def self_link(kind: str, key: str, room_id: int | None) -> str:
 
 
 def find(conn: sqlite3.Connection, caller: Principal, kind: str, key: str, room_id: int | None) -> sqlite3.Row:
-    row = conn.execute(
-        "SELECT * FROM extensions WHERE group_id = ? AND type = ? AND ifnull(room_id, 0) = ? AND key = ?",
-        (caller.group_id, kind, room_id or 0, key),
-    ).fetchone()
+    row = standing.find_extension(conn, caller.group_id, kind, key, room_id)
     if row is None:
         raise not_found(f"{TITLES[kind]} {key} not found")
     return row
@@ -61,10 +59,7 @@ def find(conn: sqlite3.Connection, caller: Principal, kind: str, key: str, room_
 
 def save(conn: sqlite3.Connection, caller: Principal, kind: str, key: str, room_id: int | None, body: dict[str, Any]) -> int:
     """Create or replace an extension (a webhook checked by sandbox.delivery.rules before the write)."""
-    existing = conn.execute(
-        "SELECT id FROM extensions WHERE group_id = ? AND type = ? AND ifnull(room_id, 0) = ? AND key = ?",
-        (caller.group_id, kind, room_id or 0, key),
-    ).fetchone()
+    existing = standing.find_extension(conn, caller.group_id, kind, key, room_id)
     event = body.get("event") if kind == "webhook" else None
     if existing is not None:
         conn.execute("UPDATE extensions SET body = ?, event = ? WHERE id = ?", (json.dumps(body), event, existing["id"]))
@@ -179,12 +174,7 @@ def create_room_webhook(room: str) -> Response:
 
 
 def legacy_find(conn: sqlite3.Connection, caller: Principal, room_id: int, webhook_id: str) -> sqlite3.Row:
-    found = None
-    if resolve.numeric_id(webhook_id) is not None:
-        found = conn.execute(
-            "SELECT * FROM extensions WHERE id = ? AND room_id = ? AND group_id = ? AND type = 'webhook'",
-            (resolve.numeric_id(webhook_id), room_id, caller.group_id),
-        ).fetchone()
+    found = standing.find_webhook(conn, caller.group_id, room_id, webhook_id)
     if found is None:
         raise not_found(f"Webhook {webhook_id} not found")
     return found

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, request
 
 from sandbox.api.users import check_password
+from sandbox.http import links
 from sandbox.http.context import db, settings
 from sandbox.http.errors import HipChatError, bad_request, missing_field, not_found
 from sandbox.http.representations import client_summary, group_summary, user_summary
@@ -182,6 +183,26 @@ def session_row(conn: sqlite3.Connection, token: str, caller: Principal) -> sqli
     return row
 
 
+PERSONAL_CLIENT_NAME = "Personal access token"
+
+
+def session_client(conn: sqlite3.Connection, row: sqlite3.Row, client: sqlite3.Row | None, user: sqlite3.Row | None) -> dict[str, Any]:
+    """The session's client, for every kind of token: HipChat answered an object with allowed_scopes, name and room
+    (null, or the room a room token or room installation is for) even for a personal token; the official Ruby gem
+    reads client.room unguarded (hipchat-rb lib/hipchat/client.rb `scopes`, fixture in spec/support/
+    shared_contexts_for_hipchat.rb: {"allowed_scopes", "name", "room"}). A token made without an OAuth client (the
+    personal grant, the admin token) has no client id: its client is the token itself, allowed its own scopes."""
+    if client is not None:
+        shown = client_summary(client)
+    else:
+        name = f"{PERSONAL_CLIENT_NAME} of {user['name']}" if user is not None else PERSONAL_CLIENT_NAME
+        shown = {"allowed_scopes": row["scopes"].split(), "id": None, "name": name}
+    room_id = row["room_id"] if row["room_id"] is not None else (client["room_id"] if client is not None else None)
+    room = conn.execute("SELECT id, name FROM rooms WHERE id = ?", (room_id,)).fetchone() if room_id is not None else None
+    shown["room"] = {"id": room["id"], "links": {"self": links.room(room["id"])}, "name": room["name"]} if room is not None else None
+    return shown
+
+
 @bp.get("/v2/oauth/token/<seg:token>")
 def get_session(token: str) -> Response:
     caller = principal()
@@ -190,12 +211,13 @@ def get_session(token: str) -> Response:
         client = conn.execute("SELECT * FROM oauth_clients WHERE id = ?", (row["client_id"],)).fetchone() if row["client_id"] else None
         user = conn.execute("SELECT * FROM users WHERE id = ?", (row["user_id"],)).fetchone() if row["user_id"] else None
         group = conn.execute("SELECT * FROM groups WHERE id = ?", (row["group_id"],)).fetchone()
+        shown_client = session_client(conn, row, client, user)
     remaining = None if row["expires_at"] is None else max(0, (row["expires_at"] - clock.now_us()) // 1_000_000)
     owner = user_summary(user) if user is not None else (client_summary(client) if client is not None else None)
     return json_response(
         {
             "access_token": token,
-            "client": client_summary(client) if client is not None else None,
+            "client": shown_client,
             "expires_in": remaining,
             "group": group_summary(group),
             "owner": owner,

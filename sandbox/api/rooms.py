@@ -17,6 +17,7 @@ from sandbox.http.representations import room_detail, room_summary
 from sandbox.http.responses import json_response, no_content
 from sandbox.model import resolve
 from sandbox.model.messaging import NewMessage, insert
+from sandbox.security import standing
 from sandbox.security.auth import Principal, principal
 from sandbox.store import clock
 
@@ -56,11 +57,14 @@ def detail(conn: sqlite3.Connection, row: sqlite3.Row) -> dict[str, Any]:
     return room_detail(row, owner, participants(conn, row["id"], include_offline=False))
 
 
-def visible_rooms_sql(caller: Principal, admin: bool) -> tuple[str, list[Any]]:
-    if caller.user_id is None or admin:
+def visible_rooms_sql(conn: sqlite3.Connection, caller: Principal) -> tuple[str, list[Any]]:
+    """The rooms the permission table lets this caller read (security/standing.can_see), as a WHERE condition."""
+    user = standing.user_row(conn, caller)
+    if user is None or user["is_group_admin"]:
         return "1", []
+    opened = "(r.privacy = 'public' AND r.is_guest_accessible = 1)" if user["is_guest"] else "r.privacy = 'public'"
     return (
-        "(r.privacy = 'public' OR r.owner_id = ? OR EXISTS (SELECT 1 FROM room_members m WHERE m.room_id = r.id AND m.user_id = ?))",
+        f"({opened} OR r.owner_id = ? OR EXISTS (SELECT 1 FROM room_members m WHERE m.room_id = r.id AND m.user_id = ?))",
         [caller.user_id, caller.user_id],
     )
 
@@ -73,7 +77,7 @@ def list_rooms() -> Response:
     expand = "items" in request.args.get("expand", "").split(",")
     caller = principal()
     with db().read() as conn:
-        visible, args = visible_rooms_sql(caller, resolve.is_admin(conn, caller))
+        visible, args = visible_rooms_sql(conn, caller)
         where = ["r.group_id = ?", visible]
         if not include_private:
             where.append("r.privacy = 'public'")

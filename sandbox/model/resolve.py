@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-import re
 import sqlite3
 
 from sandbox.http.errors import forbidden, not_found
+from sandbox.security import standing
 from sandbox.security.auth import Principal
+from sandbox.security.standing import is_admin, numeric_id
 
-NUMERIC_ID = re.compile(r"[0-9]{1,18}")
-
-
-def numeric_id(text: str) -> int | None:
-    """The id a path segment names, when it is one: ASCII digits that fit SQLite's integers ("²" is a digit to str.isdigit)."""
-    return int(text) if NUMERIC_ID.fullmatch(text) else None
+__all__ = ["group", "is_admin", "numeric_id", "room", "room_again", "user", "visible"]
 
 
 def room(conn: sqlite3.Connection, ident: str, caller: Principal) -> sqlite3.Row:
-    row = None
-    if numeric_id(ident) is not None:
-        row = conn.execute("SELECT * FROM rooms WHERE id = ? AND group_id = ?", (numeric_id(ident), caller.group_id)).fetchone()
-    if row is None:
-        row = conn.execute("SELECT * FROM rooms WHERE name = ? COLLATE NOCASE AND group_id = ?", (ident, caller.group_id)).fetchone()
-    return visible(conn, row, ident, caller)
+    return visible(conn, standing.find_room(conn, ident, caller.group_id), ident, caller)
 
 
 def room_again(conn: sqlite3.Connection, room_id: int, ident: str, caller: Principal) -> sqlite3.Row:
@@ -32,30 +23,13 @@ def room_again(conn: sqlite3.Connection, room_id: int, ident: str, caller: Princ
 
 
 def visible(conn: sqlite3.Connection, row: sqlite3.Row | None, ident: str, caller: Principal) -> sqlite3.Row:
+    """The room, when the caller may see it (the permission table's readers: security/standing.py)."""
     if row is None:
         raise not_found(f"Room {ident} not found")
-    if caller.room_id is not None and caller.room_id != row["id"]:
-        raise forbidden(f"This token is for another room and cannot be used for room {ident}")
-    if not can_see(conn, row, caller):
-        raise forbidden(f"Access denied to the private room {ident}")
+    refused = standing.visible(conn, row, ident, caller)
+    if refused is not None:
+        raise refused
     return row
-
-
-def can_see(conn: sqlite3.Connection, room_row: sqlite3.Row, caller: Principal) -> bool:
-    """Public rooms: everyone in the group. Private rooms: add-ons, group admins, the owner and members."""
-    if room_row["privacy"] == "public" or caller.user_id is None:
-        return True
-    if room_row["owner_id"] == caller.user_id or is_admin(conn, caller):
-        return True
-    member = conn.execute("SELECT 1 FROM room_members WHERE room_id = ? AND user_id = ?", (room_row["id"], caller.user_id)).fetchone()
-    return member is not None
-
-
-def is_admin(conn: sqlite3.Connection, caller: Principal) -> bool:
-    if caller.user_id is None:
-        return False
-    row = conn.execute("SELECT is_group_admin FROM users WHERE id = ?", (caller.user_id,)).fetchone()
-    return bool(row and row["is_group_admin"])
 
 
 def user(conn: sqlite3.Connection, ident: str, caller: Principal, include_deleted: bool = False) -> sqlite3.Row:

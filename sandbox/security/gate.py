@@ -1,4 +1,5 @@
-"""What every request passes: rate limit, token, scope and auth_test on the way in; headers and the journal on the way out."""
+"""What every request passes: rate limit, token, scope, the permission table and auth_test on the way in; headers and the
+journal on the way out."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sandbox.http import params
 from sandbox.http.context import sandbox
 from sandbox.http.errors import forbidden, unauthorized
 from sandbox.http.responses import json_response
-from sandbox.security import auth, ratelimit
+from sandbox.security import auth, ratelimit, standing
 from sandbox.security.access import ENDPOINTS
 from sandbox.store import journal
 
@@ -55,6 +56,13 @@ def before() -> Response | None:
         reason = auth.missing_scope(caller, access)
         if reason:
             raise forbidden(reason)
+        # The permission table (permissions.py): may this kind of caller do it to this room or extension?
+        args = request.view_args or {}
+        if access.who.restricts or "room" in args:
+            with box.db.read() as conn:
+                refused = standing.refusal(conn, caller, access.who, args)
+            if refused is not None:
+                raise refused
     if testing:
         return json_response({"success": {"code": 202, "message": AUTH_TEST_MESSAGE, "type": "Accepted"}}, 202)
     return None

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import time
 
-from tests.sandbox.conftest import CLIENT_ID, Api, basic, error_of, make_app, stop
+import pytest
+
+from sandbox.admin.demo import DEMO_PASSWORD
+from tests.sandbox.conftest import ADMIN_TOKEN, CLIENT_ID, Api, basic, error_of, make_app, stop
 
 
 def token_request(api, data, headers=None):
@@ -123,6 +126,41 @@ def test_a_session_shows_its_client_scopes_and_time_left(api):
     assert session["group"]["links"]["self"] == "http://sandbox.test/v2/group/1"
     assert 3590 <= session["expires_in"] <= 3600
     assert api.get(session["client"]["links"]["self"].replace("http://sandbox.test", "")).status_code == 200
+
+
+LOGIN = {"username": "@bob", "password": DEMO_PASSWORD}
+GRANTS = {
+    "personal grant": ({"grant_type": "personal", **LOGIN}, None),
+    "password grant": ({"grant_type": "password", **LOGIN}, None),
+    "add-on": ({"grant_type": "client_credentials", "scope": "view_room send_notification"}, basic()),
+    "room notification": ({"grant_type": "room_notification", "room_id": "Random"}, basic()),
+}
+
+
+def session_of(api: Api, token: str) -> dict:
+    response = api.with_token(token).get(f"/v2/oauth/token/{token}")
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+@pytest.mark.parametrize("kind", ["admin token", *GRANTS])
+def test_every_kind_of_token_has_a_session_client_with_allowed_scopes_name_and_room(api, kind):
+    # The official Ruby gem's client.scopes reads response['client']['room'] for every token (hipchat-rb).
+    if kind == "admin token":
+        token = ADMIN_TOKEN
+    else:
+        data, headers = GRANTS[kind]
+        token = token_request(api, data, headers).get_json()["access_token"]
+    session = session_of(api, token)
+    client = session["client"]
+    assert isinstance(client, dict), session
+    assert {"allowed_scopes", "name", "room"} <= set(client)
+    assert set(session["scopes"]) <= set(client["allowed_scopes"])
+    assert isinstance(client["name"], str) and client["name"]
+    random = api.get("/v2/room/Random").get_json()
+    want_room = {"id": random["id"], "name": "Random"} if kind == "room notification" else None
+    shown = {"id": client["room"]["id"], "name": client["room"]["name"]} if client["room"] is not None else None
+    assert shown == want_room
 
 
 def test_deleting_a_session_revokes_the_token(api):
