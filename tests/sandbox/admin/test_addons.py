@@ -152,6 +152,17 @@ def test_a_descriptor_with_a_bad_field_is_refused_naming_it(api, httpserver, cha
     assert [item["addon_key"] for item in api.get(ADDONS).get_json()["items"]] == ["sandbox-addon"]
 
 
+def test_a_descriptor_without_a_callback_url_is_refused_saying_the_field_is_required(api, httpserver):
+    """DAC server-side-installation: HipChat POSTs the installation to installable.callbackUrl, so it is required."""
+    document = descriptor(httpserver)
+    document["capabilities"]["installable"].pop("callbackUrl")
+    response = api.post(ADDONS, {"descriptor_url": serve(httpserver, document), "room_id": 1})
+    assert response.status_code == 400
+    error = error_of(response)
+    assert (error["field"], error["validation"]) == ("capabilities.installable.callbackUrl", "required")
+    assert "installable.callbackUrl is required" in error["message"], error["message"]
+
+
 def test_a_declared_webhook_fires_with_the_installations_jwt(api, httpserver):
     httpserver.expect_request("/standup", method="POST").respond_with_data("", status=204)
     installed = install(api, httpserver)
