@@ -208,6 +208,7 @@ def serve(make: MakeParent) -> None:
                 "HIPCHAT_TOKEN": token,
                 "OAUTH_CLIENT_ID": client_id,
                 "OAUTH_CLIENT_SECRET": client_secret,
+                "HIPCHAT_API_URL": f"{sandbox_url}/v2",  # the CLI's upstream (python -m runtime call)
             }
         )
         demo_data = demo_data_line(sandbox_url, token) if first_start else ""

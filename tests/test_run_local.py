@@ -132,8 +132,10 @@ def test_the_demo_env_file_gives_a_shell_the_run_s_addresses_and_credentials(tmp
         env_file = tmp_path / "demo.env"
         assert f". {env_file}" in output
         assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
+        variables = ("RUNTIME", "SANDBOX", "BOT", "TOKEN", "HIPCHAT_TOKEN", "OAUTH_CLIENT_ID", "OAUTH_CLIENT_SECRET", "HIPCHAT_API_URL")
+        names = " ".join(f'"${name}"' for name in variables)
         shown = subprocess.run(
-            ["bash", "-c", f'. "{env_file}"; echo "$RUNTIME $SANDBOX $BOT $TOKEN $HIPCHAT_TOKEN $OAUTH_CLIENT_ID $OAUTH_CLIENT_SECRET"'],
+            ["bash", "-c", f'. "{env_file}"; echo {names}'],
             env={"PATH": os.environ["PATH"]},
             capture_output=True,
             text=True,
@@ -145,6 +147,7 @@ def test_the_demo_env_file_gives_a_shell_the_run_s_addresses_and_credentials(tmp
             f"http://127.0.0.1:{sandbox_port}",
             f"http://127.0.0.1:{bot_port}",
             *("EnvFileT0ken", "EnvFileT0ken", "demo-addon", secret),
+            f"http://127.0.0.1:{sandbox_port}/v2",
         ]
     finally:
         os.killpg(process.pid, signal.SIGINT)
