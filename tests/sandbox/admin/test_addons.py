@@ -88,6 +88,12 @@ def test_a_room_install_posts_the_installation_to_the_callback_url(api, httpserv
     assert api.get(f"{ADDONS}/{installed['id']}").get_json()["id"] == installed["id"]
 
 
+def test_an_installation_shows_the_descriptor_it_was_installed_from(api, httpserver):
+    installed = install(api, httpserver)
+    assert installed["descriptor"] == descriptor(httpserver)
+    assert api.get(f"{ADDONS}/{installed['id']}").get_json()["descriptor"] == descriptor(httpserver)
+
+
 def test_a_global_install_sends_no_room_id(api, httpserver):
     installed = install(api, httpserver, room_id=None)
     (body,) = callbacks(httpserver)
