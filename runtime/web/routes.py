@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urljoin
 
 from flask import Blueprint, Response, current_app, make_response, render_template, url_for
+from markupsafe import Markup
 
 from runtime import describe
 from runtime.snippets.render import LANGUAGES
@@ -42,8 +43,12 @@ def make_web_blueprint() -> Blueprint:
         catalog = _catalog()
         found = catalog.find(name)
         if found is None:
-            close = function_names_like(catalog, name)
-            return _page(render_template("web/not_found.html", package=catalog.package, name=name, close=close), 404)
+            links = [
+                Markup('<a class="suggestion" href="{}">{}</a>').format(url_for("web.function", name=close), close)
+                for close in function_names_like(catalog, name)
+            ]
+            suggestion = Markup(describe.either(links)) if links else None  # each link escaped; either adds ", " and " or "
+            return _page(render_template("web/not_found.html", package=catalog.package, name=name, suggestion=suggestion), 404)
         block = found.public_block()
         return _page(
             render_template(
