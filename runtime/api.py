@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
@@ -12,6 +13,7 @@ from runtime import call_body
 from runtime.envelope import CallError, Reply, caller_error
 from runtime.files import FileValue
 from runtime.invoke import Runtime
+from runtime.snippets.base_url import base_url
 from runtime.suggest import unknown_function
 
 
@@ -37,7 +39,16 @@ def make_blueprint(package: str) -> Blueprint:
 
     @api.get(f"/api/{package}")
     def listing() -> Response:
-        return json_response(runtime().catalog.listing())
+        found = runtime().catalog.listing()
+        image = found.get("image")
+        if image and not urlsplit(image).scheme:
+            # A logo the runtime serves itself (web/static/...) is named by an absolute URL on the runtime, as a
+            # snippet names it (RUNTIME_PUBLIC_URL, else the request's checked Host): a listing is read elsewhere.
+            try:
+                found["image"] = urljoin(f"{request_base_url()}/", image)
+            except CallError as error:
+                return reply_response(error.reply())
+        return json_response(found)
 
     @api.get(f"/api/{package}/<name>")
     def block(name: str) -> Response:
@@ -55,6 +66,11 @@ def make_blueprint(package: str) -> Blueprint:
         return reply_response(runtime().call(name, raw_args, uploads))
 
     return api
+
+
+def request_base_url() -> str:
+    """The runtime's own URL: RUNTIME_PUBLIC_URL, else the request's (its Host checked; CallError INVALID_HOST)."""
+    return base_url(runtime().settings.public_url, request.scheme, request.host, request.headers.get("Host"), request.root_path)
 
 
 def read_call() -> tuple[Any, dict[str, FileValue]]:

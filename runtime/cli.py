@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"{PROG}: the catalog is broken: {exc}\n")
         return EXIT_ERROR_ENVELOPE
     parser = build_parser(catalog)
-    options = parser.parse_args(argv)
+    options = parse(parser, argv)
     if options.command == "list":
         sys.stdout.write(listing_text(catalog))
         return EXIT_OK
@@ -86,6 +86,17 @@ def main(argv: list[str] | None = None) -> int:
     if options.command == "snippet":
         return _snippet(parser, catalog, settings, options)
     return _call(parser, catalog, settings, options)
+
+
+def parse(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.Namespace:
+    """The command line, with options anywhere among the key=value pairs: argparse alone gives `pairs` only the words
+    before the first option (`call getAllRooms --all-pages maxResults=1` would leave maxResults=1 unrecognized)."""
+    options, extra = parser.parse_known_args(argv)
+    if extra and hasattr(options, "pairs") and not any(word.startswith("-") for word in extra):
+        options.pairs = [*options.pairs, *extra]
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")  # exits 2, as parse_args does
+    return options
 
 
 def _known(parser: argparse.ArgumentParser, catalog: Catalog, name: str) -> Function:

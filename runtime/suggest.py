@@ -32,15 +32,21 @@ def close_names(word: str, candidates: Iterable[str], limit: int = MAX_SUGGESTIO
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """'did you mean a or b?' for the closest candidates, or '' when none is close."""
-    names = close_names(word, candidates)
-    if not names:
-        return ""
-    return f"did you mean {either(names)}?"
+    return _question(close_names(word, candidates))
+
+
+def _question(names: list[str]) -> str:
+    return f"did you mean {either(names)}?" if names else ""
+
+
+def function_names_like(catalog: Catalog, name: str) -> list[str]:
+    """The package's functions (and aliases) closest to a misspelt name, best first."""
+    return close_names(name, [*catalog.functions, *catalog.aliases])
 
 
 def function_hint(catalog: Catalog, name: str) -> str:
     """'did you mean ...?' among the package's functions and their aliases, or ''."""
-    return did_you_mean(name, [*catalog.functions, *catalog.aliases])
+    return _question(function_names_like(catalog, name))
 
 
 def unknown_function(catalog: Catalog, name: str) -> CallError:

@@ -5,12 +5,13 @@ Prints the URLs and the demo token once, and writes them to var/demo.env for a s
 until SIGINT (Ctrl-C), SIGTERM or SIGHUP, however it was started: also in the background of a script (which starts it
 with SIGINT ignored) and under `make run` (see MakeParent). Ports and host from RUNTIME_PORT (8000), SANDBOX_PORT
 (8001), BOT_PORT (8002) and RUN_HOST (127.0.0.1); WEB_CONCURRENCY workers per server (2), as in the Procfile. State
-lives in var/ (RUN_VAR_DIR) and survives restarts.
+lives in var/ (RUN_VAR_DIR) and survives restarts, the bot's installation included (see install_bot).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shlex
 import signal
@@ -20,7 +21,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+BOT_ROOT = ROOT / "examples" / "standup-bot"
+sys.path[:0] = [str(ROOT), str(BOT_ROOT)]
 
 import requests  # noqa: E402
 
@@ -85,22 +87,50 @@ def viewer_login(sandbox_url: str, token: str) -> str:
     return response.json()["url"]
 
 
-def install_bot(sandbox_url: str, token: str, descriptor_url: str, room: str) -> str:
-    """Install the bot into the room from its descriptor; an earlier installation there is replaced (uninstalled first)."""
+def slash_command(descriptor: dict) -> str:
+    """What to type in a room to reach the add-on: its room_message webhook's pattern, read as text ("^/standup" is
+    "/standup"); a pattern that is more than a literal prefix is shown as the pattern."""
+    hooks = descriptor.get("capabilities", {}).get("webhook", [])
+    pattern = next((hook.get("pattern") for hook in hooks if hook.get("event") == "room_message" and hook.get("pattern")), None)
+    if pattern is None:
+        return "a message"
+    literal = pattern.removeprefix("^")
+    return literal if re.escape(literal) == literal else f"a message matching {pattern}"
+
+
+def bot_holds(bot_db: Path, oauth_id: str, secret: str) -> bool:
+    """The bot still has the installation (its own store says so, with the same secret): it kept its state."""
+    if not bot_db.exists():
+        return False
+    from standup.store import Store  # the bot's own store (examples/standup-bot), read as the bot reads it
+
+    held = Store(str(bot_db)).installation(oauth_id)
+    return held is not None and held.secret == secret
+
+
+def install_bot(sandbox_url: str, token: str, descriptor_url: str, room: str, bot_db: Path) -> str:
+    """The bot installed in the room from its descriptor. An earlier installation there is kept (same oauthId, the bot's
+    notes with it) when the sandbox still holds it from the same descriptor, unchanged, and the bot still holds it;
+    otherwise it is replaced (uninstalled, then installed again)."""
     admin = {"Authorization": f"Bearer {token}"}
     rooms = requests.get(f"{sandbox_url}/_sandbox/api/rooms", headers=admin, timeout=10).json()["items"]
     room_id = next((item["id"] for item in rooms if item["name"] == room), None)
     if room_id is None:
         return f"not installed: the sandbox has no room {room}"
+    served = requests.get(descriptor_url, timeout=10).json()
+    hint = f"type {slash_command(served)} hi there in the room viewer"
+    installed = requests.get(f"{sandbox_url}/_sandbox/api/addons", headers=admin, timeout=10).json()["items"]
+    earlier = next((item for item in installed if item["addon_key"] == served.get("key") and item["room_id"] == room_id), None)
+    if earlier is not None:
+        unchanged = earlier["descriptor_url"] == descriptor_url and earlier["descriptor"] == served
+        if unchanged and bot_holds(bot_db, earlier["id"], earlier["oauth_secret"]):
+            return f"still installed in {room} (its notes kept): {hint}"
+        requests.delete(f"{sandbox_url}/_sandbox/api/addons/{earlier['id']}", headers=admin, timeout=30)
     body = {"descriptor_url": descriptor_url, "room_id": room_id}
     response = requests.post(f"{sandbox_url}/_sandbox/api/addons", json=body, headers=admin, timeout=30)
-    if response.status_code == 409:
-        previous = response.json()["error"]["installation"]
-        requests.delete(f"{sandbox_url}/_sandbox/api/addons/{previous}", headers=admin, timeout=30)
-        response = requests.post(f"{sandbox_url}/_sandbox/api/addons", json=body, headers=admin, timeout=30)
     if response.status_code != 201:
         return f"not installed: {response.json().get('error', {}).get('message', response.status_code)}"
-    return f"installed in {room}: type /standup hi there in the room viewer"
+    return f"installed in {room}: {hint}"
 
 
 def write_env_file(values: dict[str, str]) -> Path:
@@ -193,22 +223,23 @@ def serve(make: MakeParent) -> None:
         runtime_env = {"HIPCHAT_API_URL": f"{sandbox_url}/v2", "RUNTIME_PUBLIC_URL": os.environ.get("RUNTIME_PUBLIC_URL", runtime_url)}
         processes.append(start_gunicorn("runtime.app:create_app()", runtime_port, runtime_env, **server_options))
         wait_http(f"{runtime_url}/healthz", processes=processes)
-        bot_env = {"PORT": str(bot_port), "RUNTIME_URL": runtime_url, "BOT_PUBLIC_URL": bot_url, "BOT_DB": str(VAR / "standup-bot.db")}
-        bot_options = {**server_options, "extra": (*server_options["extra"], "--chdir", str(ROOT / "examples" / "standup-bot"))}
+        bot_db = VAR / "standup-bot.db"
+        bot_env = {"PORT": str(bot_port), "RUNTIME_URL": runtime_url, "BOT_PUBLIC_URL": bot_url, "BOT_DB": str(bot_db)}
+        bot_options = {**server_options, "extra": (*server_options["extra"], "--chdir", str(BOT_ROOT))}
         processes.append(start_gunicorn("standup.app:create_app()", bot_port, bot_env, **bot_options))
         wait_http(f"http://{shown_host}:{bot_port}/healthz", processes=processes)
-        bot_state = install_bot(sandbox_url, token, f"{bot_url}/capabilities.json", "General")
+        bot_state = install_bot(sandbox_url, token, f"{bot_url}/capabilities.json", "General", bot_db)
         viewer = viewer_login(sandbox_url, token)
         env_file = write_env_file(
             {
                 "RUNTIME": runtime_url,
                 "SANDBOX": sandbox_url,
-                "HIPCHAT_API_URL": f"{sandbox_url}/v2",
                 "BOT": bot_url,
                 "TOKEN": token,
                 "HIPCHAT_TOKEN": token,
                 "OAUTH_CLIENT_ID": client_id,
                 "OAUTH_CLIENT_SECRET": client_secret,
+                "HIPCHAT_API_URL": f"{sandbox_url}/v2",  # the CLI's upstream (python -m runtime call)
             }
         )
         demo_data = demo_data_line(sandbox_url, token) if first_start else ""

@@ -1,9 +1,10 @@
 """Every shell example of the README and of docs/ runs as pasted after `make run`.
 
 The stack is started the way `make run` starts it (scripts/run_local.py, here on free ports with a temporary var/),
-and each ```sh block of README.md and docs/*.md runs with bash in a directory holding that var/, after `. var/demo.env` as the
-README asks first: it must exit 0, every function it calls must answer a success envelope, and nothing it calls may
-answer an error. A block that is not meant to run says so on the line before it: `<!-- not run: why -->`.
+and each ```sh block of README.md and docs/*.md runs with bash in a directory holding that var/ and the repository's
+other entries (.venv, runtime/, …) as links, after `. var/demo.env` as the README asks first: it must exit 0, every
+function it calls (over HTTP or with the CLI) must answer a success envelope, and nothing it calls may answer an error.
+A block that is not meant to run says so on the line before it: `<!-- not run: why -->`.
 """
 
 from __future__ import annotations
@@ -74,8 +75,8 @@ def pasted_in(tmp_path_factory) -> Iterator[Path]:
     if shutil.which("curl") is None:
         pytest.skip("the README's examples use curl: scripts/install-toolchains.sh installs it (apt-get)")
     root = tmp_path_factory.mktemp("readme")
-    for entry in ROOT.iterdir():  # the checkout's files (.venv included), as in the repository's root; var/ is this run's
-        if entry.name not in ("var", ".git"):
+    for entry in ROOT.iterdir():  # the repository's root as the README's reader has it (.venv, runtime/, …), its own var/
+        if entry.name != "var":
             (root / entry.name).symlink_to(entry)
     process = start_run(root / "var", free_port(), free_port(), free_port(), workers=1)
     try:
@@ -114,6 +115,7 @@ def test_a_readme_example_runs_as_pasted(pasted_in, example):
     assert result.returncode == 0, shown
     documents = json_documents(result.stdout)
     envelopes = [document for document in documents if {"callback", "contextWrites"} <= document.keys()]
-    assert len(envelopes) == example.code.count("/api/HipChat/") + example.code.count("-m runtime call "), shown
+    calls = example.code.count("/api/HipChat/") + len(re.findall(r"-m runtime call ", example.code))
+    assert len(envelopes) == calls, shown
     assert all(envelope["callback"] == "success" for envelope in envelopes), shown
     assert not [document for document in documents if "error" in document], shown

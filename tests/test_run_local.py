@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from scripts.run_local import slash_command
+from standup.descriptor import descriptor
 from tests.helpers import ROOT, free_port, read_until, run_env, start_run
 
 
@@ -111,7 +113,7 @@ def test_a_second_run_keeps_the_token_and_the_data(tmp_path):
         try:
             output = read_until(process, "Ctrl-C stops the servers.")
             assert "KeptT0ken" in output
-            assert "installed in General" in output, "a second run installs the bot again (the first installation replaced)"
+            assert "installed in General" in output, f"run {run}: the bot is in General"
             assert ("Demo data created" in output) == (run == 0), f"run {run}: demo data is announced when created only"
             if text:
                 assert call(runtime_port, "sendMessageToRoom", roomIdOrName="General", message=text)["callback"] == "success"
@@ -123,6 +125,74 @@ def test_a_second_run_keeps_the_token_and_the_data(tmp_path):
             process.wait(timeout=60)
 
 
+def standup_installations(sandbox_url: str, token: str) -> list[str]:
+    found = requests.get(f"{sandbox_url}/_sandbox/api/addons", headers={"Authorization": f"Bearer {token}"}, timeout=10).json()
+    return [item["id"] for item in found["items"] if item["addon_key"] == "standup-bot"]
+
+
+def post_standup(sandbox_url: str, token: str, text: str) -> str:
+    """`/standup <text>` as Bob in General; the note count on the bot's card that answers it."""
+    admin = {"Authorization": f"Bearer {token}"}
+    users = requests.get(f"{sandbox_url}/_sandbox/api/users", headers=admin, timeout=10).json()["items"]
+    bob = next(user["id"] for user in users if user["mention_name"] == "bob")
+    message = {"user_id": bob, "message": f"/standup {text}"}
+    posted = requests.post(f"{sandbox_url}/_sandbox/viewer/api/rooms/General/messages", json=message, headers=admin, timeout=10)
+    assert posted.status_code == 201
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        card = next((item["card"] for item in standup_cards(sandbox_url, token) if item["card"]["description"]["value"] == text), None)
+        if card:
+            return next(attribute["value"]["label"] for attribute in card["attributes"] if attribute["label"] == "notes")
+        time.sleep(0.2)
+    raise AssertionError(f"the bot's card for {text!r} did not appear in General")
+
+
+def run_twice(var_dir: Path, between=lambda: None) -> list[tuple[str, list[str], str]]:
+    """Two runs on the same ports and var/: each run's banner, the bot's installations and the note count of a /standup."""
+    (var_dir / "demo-token").write_text("KeptT0ken")
+    ports = (free_port(), free_port(), free_port())
+    sandbox_url = f"http://127.0.0.1:{ports[1]}"
+    runs = []
+    for run in range(2):
+        process = start_run(var_dir, *ports, workers=1)
+        try:
+            output = read_until(process, "Ctrl-C stops the servers.")
+            runs.append((output, standup_installations(sandbox_url, "KeptT0ken"), post_standup(sandbox_url, "KeptT0ken", f"note {run}")))
+        finally:
+            os.killpg(process.pid, signal.SIGINT)
+            process.wait(timeout=60)
+        between()
+    return runs
+
+
+def test_a_second_run_keeps_the_bots_installation_and_its_notes(tmp_path):
+    (first, first_ids, first_count), (second, second_ids, second_count) = run_twice(tmp_path)
+    assert "installed in General: type /standup hi there in the room viewer" in first, first
+    assert "still installed in General (its notes kept): type /standup hi there in the room viewer" in second, second
+    assert len(first_ids) == 1 and second_ids == first_ids, "the same installation (oauthId), not a new one"
+    assert (first_count, second_count) == ("1", "2"), "the first run's note is still counted"
+
+
+def test_a_second_run_installs_the_bot_afresh_when_the_bot_lost_its_installation(tmp_path):
+    def forget() -> None:
+        for path in tmp_path.glob("standup-bot.db*"):
+            path.unlink()
+
+    (_, first_ids, _), (second, second_ids, second_count) = run_twice(tmp_path, between=forget)
+    assert "installed in General: type /standup" in second and "still installed" not in second, second
+    assert len(second_ids) == 1 and second_ids != first_ids, "the sandbox's stale installation is replaced"
+    assert second_count == "1"
+
+
+def test_the_banner_names_the_command_of_the_bots_webhook_pattern():
+    document = descriptor("http://bot.test")
+    assert slash_command(document) == "/standup"
+    document["capabilities"]["webhook"][0]["pattern"] = "^/retro"
+    assert slash_command(document) == "/retro"
+    document["capabilities"]["webhook"][0]["pattern"] = "^/(standup|su)\\b"
+    assert slash_command(document) == "a message matching ^/(standup|su)\\b"
+
+
 def test_the_demo_env_file_gives_a_shell_the_run_s_addresses_and_credentials(tmp_path):
     runtime_port, sandbox_port, bot_port = free_port(), free_port(), free_port()
     (tmp_path / "demo-token").write_text("EnvFileT0ken")
@@ -132,8 +202,10 @@ def test_the_demo_env_file_gives_a_shell_the_run_s_addresses_and_credentials(tmp
         env_file = tmp_path / "demo.env"
         assert f". {env_file}" in output
         assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
+        variables = ("RUNTIME", "SANDBOX", "BOT", "TOKEN", "HIPCHAT_TOKEN", "OAUTH_CLIENT_ID", "OAUTH_CLIENT_SECRET", "HIPCHAT_API_URL")
+        names = " ".join(f'"${name}"' for name in variables)
         shown = subprocess.run(
-            ["bash", "-c", f'. "{env_file}"; echo "$RUNTIME $SANDBOX $BOT $TOKEN $HIPCHAT_TOKEN $OAUTH_CLIENT_ID $OAUTH_CLIENT_SECRET"'],
+            ["bash", "-c", f'. "{env_file}"; echo {names}'],
             env={"PATH": os.environ["PATH"]},
             capture_output=True,
             text=True,
@@ -145,6 +217,7 @@ def test_the_demo_env_file_gives_a_shell_the_run_s_addresses_and_credentials(tmp
             f"http://127.0.0.1:{sandbox_port}",
             f"http://127.0.0.1:{bot_port}",
             *("EnvFileT0ken", "EnvFileT0ken", "demo-addon", secret),
+            f"http://127.0.0.1:{sandbox_port}/v2",
         ]
     finally:
         os.killpg(process.pid, signal.SIGINT)

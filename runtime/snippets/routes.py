@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response
 
-from runtime.api import read_call, reply_response, runtime
+from runtime.api import read_call, reply_response, request_base_url, runtime
 from runtime.catalog import Function
 from runtime.envelope import CallError
 from runtime.files import FileValue
 from runtime.openapi import request_example
-from runtime.snippets.base_url import base_url
 from runtime.snippets.plan import UPLOAD_PREFIX, build_plan
 from runtime.snippets.render import LANGUAGES, filename, render
 from runtime.suggest import unknown_function
@@ -57,8 +56,7 @@ def _answer(name: str, language_name: str, args_for: Any) -> Response:
 
 def _call_url(function: Function) -> str:
     """The URL calling the function: RUNTIME_PUBLIC_URL if set, else the URL this request came to, its Host checked."""
-    base = base_url(runtime().settings.public_url, request.scheme, request.host, request.headers.get("Host"), request.root_path)
-    return f"{base}/api/{quote(runtime().catalog.package, safe='')}/{quote(function.name, safe='')}"
+    return f"{request_base_url()}/api/{quote(runtime().catalog.package, safe='')}/{quote(function.name, safe='')}"
 
 
 def _with_upload_names(raw_args: Any, uploads: dict[str, FileValue]) -> Any:

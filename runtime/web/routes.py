@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import urljoin
+
 from flask import Blueprint, Response, current_app, make_response, render_template, url_for
+from markupsafe import Markup
 
 from runtime import describe
 from runtime.snippets.render import LANGUAGES
+from runtime.suggest import function_names_like
 from runtime.web import present
 
 # The page talks to its own runtime only; images may come from the catalog's URLs.
@@ -27,6 +31,7 @@ def make_web_blueprint() -> Blueprint:
                 "web/listing.html",
                 package=catalog["package"],
                 catalog=catalog,
+                image=urljoin(url_for("web.listing"), catalog["image"]) if catalog.get("image") else None,
                 groups=groups,
                 count=len(catalog["blocks"]),
                 access=lambda block: describe.access_sentence(block.get("access"), catalog.get("access")),
@@ -38,7 +43,12 @@ def make_web_blueprint() -> Blueprint:
         catalog = _catalog()
         found = catalog.find(name)
         if found is None:
-            return _page(render_template("web/not_found.html", package=catalog.package, name=name), 404)
+            links = [
+                Markup('<a class="suggestion" href="{}">{}</a>').format(url_for("web.function", name=close), close)
+                for close in function_names_like(catalog, name)
+            ]
+            suggestion = Markup(describe.either(links)) if links else None  # each link escaped; either adds ", " and " or "
+            return _page(render_template("web/not_found.html", package=catalog.package, name=name, suggestion=suggestion), 404)
         block = found.public_block()
         return _page(
             render_template(

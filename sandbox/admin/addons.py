@@ -132,6 +132,7 @@ def installation_json(conn: sqlite3.Connection, row: sqlite3.Row) -> dict[str, A
         "oauth_secret": row["secret"],
         "installable_url": installable,
         "descriptor_url": row["descriptor_url"],
+        "descriptor": document or None,  # as installed: `make run` keeps an installation whose add-on still serves it
         "callback_url": row["callback_url"],
         "installed": clock.iso(row["installed"] or row["created"]),
         "configurable": {"url": configurable["url"], "signed_url": signed(conn, row, configurable["url"])} if configurable else None,

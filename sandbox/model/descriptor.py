@@ -113,11 +113,14 @@ def read(document: Any) -> Declared:
     capabilities = document.get("capabilities", {})
     installable = capabilities.get("installable", {})
     if not installable.get("callbackUrl"):
+        # "validation": "required", not the "optional" HipChat's own validator wrote for a missing field
+        # (errors.missing_field): DAC server-side-installation says HipChat "posts the installation context to a URL
+        # you provide in the descriptor", installable.callbackUrl, so the field is required here and the error says so.
         raise bad_request(
-            "Invalid add-on descriptor: the sandbox installs add-ons the server-side way and needs "
-            "capabilities.installable.callbackUrl, the URL it POSTs the installation to",
+            "Invalid add-on descriptor: capabilities.installable.callbackUrl is required: the sandbox installs add-ons "
+            "the server-side way and POSTs the installation to that URL",
             "capabilities.installable.callbackUrl",
-            "optional",
+            "required",
             None,
         )
     return Declared(

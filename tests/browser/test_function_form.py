@@ -87,3 +87,36 @@ def test_token_is_kept_in_session_storage_only_when_asked(page, recorded_runtime
     expect(page.locator("#arg-authToken")).to_have_value(TOKEN)
     page.uncheck('[data-arg="authToken"] [data-remember]')
     assert page.evaluate(f"sessionStorage.getItem('{key}')") is None
+
+
+def test_test_with_required_arguments_empty_marks_them_and_sends_nothing(page, shot, recorded_runtime, upstream):
+    calls: list[str] = []
+    page.on("request", lambda request: calls.append(request.url) if request.method == "POST" and "/snippet/" not in request.url else None)
+    page.goto(f"{recorded_runtime}/functions/sendRoomNotification")
+    page.fill("#arg-authToken", TOKEN)
+    page.click("#test-button")
+
+    for name in ("roomIdOrName", "message"):
+        expect(page.locator(f"#arg-{name}")).to_have_attribute("aria-invalid", "true")
+        expect(page.locator(f"#error-{name}")).to_be_visible()
+        expect(page.locator(f"#error-{name}")).to_have_text(f"{name} is required.")
+        expect(page.locator(f"#arg-{name}")).to_have_attribute("aria-describedby", f"error-{name}")
+    expect(page.locator("#arg-authToken")).not_to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#form-error")).to_have_text("Fill in the required arguments: roomIdOrName, message.")
+    expect(page.locator("#arg-roomIdOrName")).to_be_focused()
+    expect(page.locator("#result")).to_be_hidden()
+    shot("required-marked")
+
+    page.fill("#arg-roomIdOrName", "Ops Room")
+    expect(page.locator("#arg-roomIdOrName")).not_to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#error-roomIdOrName")).to_be_hidden()
+    expect(page.locator("#arg-message")).to_have_attribute("aria-invalid", "true")
+    assert calls == [], "nothing was sent while a required argument was empty"
+    assert sent(upstream) == []
+
+    upstream.expect_request("/v2/room/Ops Room/notification", method="POST").respond_with_response(Response(status=204))
+    page.fill("#arg-message", "hello")
+    expect(page.locator("#form-error")).to_be_hidden()
+    page.click("#test-button")
+    expect(page.locator("#result-callback")).to_have_text("callback: success")
+    assert len(sent(upstream)) == 1

@@ -115,3 +115,21 @@ def test_the_rate_limit_reset_shows_as_a_local_time_and_a_countdown(page, shot, 
     assert detail.locator("time").get_attribute("title") == f"Unix time {reset}"
     assert str(reset) not in text
     expect(page.locator("#result-ratelimit")).to_contain_text("499")
+
+
+@pytest.mark.parametrize("function", [FUNCTION, "getAllRooms"])
+def test_a_fresh_function_page_logs_no_error_and_gets_no_error_answer(page, recorded_runtime, function):
+    """On load the snippet of an empty form is not asked for (a 400 for the missing arguments): the example is."""
+    console: list[str] = []
+    failed: list[str] = []
+    page.on("console", lambda message: console.append(message.text) if message.type == "error" else None)
+    page.on("response", lambda response: failed.append(f"{response.status} {response.url}") if response.status >= 400 else None)
+    page.goto(f"{recorded_runtime}/functions/{function}")
+    expect(page.locator("#snippet")).to_have_attribute("data-language", "curl")
+    expect(page.locator("#snippet code")).to_contain_text(function)
+    page.wait_for_load_state("networkidle")
+    assert (console, failed) == ([], [])
+    source = "example" if function == FUNCTION else "form"  # getAllRooms needs only the token, which a snippet reads from the environment
+    expect(page.locator("#snippet")).to_have_attribute("data-source", source)
+    if source == "example":
+        expect(page.locator("#snippet-note")).to_have_text("Required: roomIdOrName, message. Until then, this is the example call.")

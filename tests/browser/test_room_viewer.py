@@ -129,3 +129,45 @@ def test_coloured_html_shows_its_colours_under_the_strict_policy(page, shot, liv
     assert page.locator(".message-html [style]").count() == 0
     assert violations == []
     shot("colours")
+
+
+PHONE = 390
+
+
+def test_on_a_phone_a_bar_at_the_top_leads_to_every_room_and_to_add_ons(page, shot, live_stack):
+    """Under 700 px the sidebar is hidden; the bar that replaces it (a room select, Add-ons) works under the strict
+    policy (no inline script or style), and no page is wider than the screen."""
+    violations: list[str] = []
+    page.on("console", lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None)
+    page.set_viewport_size({"width": PHONE, "height": 844})
+    page.goto(login_link(live_stack))
+    expect(page.locator(".room-card").first).to_be_visible()
+    expect(page.locator(".sidebar")).to_be_hidden()
+    expect(page.locator("#room-select")).to_be_visible()
+    expect(page.locator("#room-select")).to_have_value("")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE
+    shot("phone-rooms")
+
+    rooms = [name for name in page.locator("#room-select option").all_inner_texts()[1:]]
+    assert {"General", "Ops Room", "Random"} <= set(rooms), rooms
+    page.select_option("#room-select", label="Ops Room")
+    expect(page).to_have_url(re.compile(r"/_sandbox/rooms/\d+$"))
+    expect(page.locator("#room-name")).to_have_text("Ops Room")
+    expect(page.locator("#room-select option:checked")).to_have_text("Ops Room")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE
+    shot("phone-room")
+
+    page.select_option("#room-select", label="General")
+    expect(page.locator("#room-name")).to_have_text("General")
+    expect(page.locator("#compose-message")).to_be_visible()
+
+    page.click("#phone-addons")
+    expect(page).to_have_url(re.compile(r"/_sandbox/addons$"))
+    expect(page.locator(".content-header h1")).to_have_text("Add-ons")
+    expect(page.locator("#install-url")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE
+    shot("phone-addons")
+
+    page.select_option("#room-select", label="All rooms")
+    expect(page.locator(".room-card").first).to_be_visible()
+    assert violations == []

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
+from runtime.app import create_app
+from runtime.config import Settings
+
 
 def test_the_package_listing_is_in_the_rapidapi_format(client):
     listing = client.get("/api/HipChat").get_json()
@@ -58,3 +63,22 @@ def test_the_health_check_answers(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.get_json() == {"status": "ok", "functions": 93}
+
+
+def test_the_listing_names_the_runtime_s_own_logo_by_an_absolute_url_on_the_request_s_host(client):
+    listing = client.get("/api/HipChat", headers={"Host": "functions.test:8443"}).get_json()
+    assert listing["image"] == "http://functions.test:8443/web/static/logo.svg"
+    assert client.get(listing["image"]).status_code == 200
+
+
+def test_the_listing_names_the_logo_on_runtime_public_url_when_it_is_set():
+    client = create_app(Settings(public_url="https://functions.example.com/hipchat/")).test_client()
+    listing = client.get("/api/HipChat", headers={"Host": "attacker.test"}).get_json()
+    assert listing["image"] == "https://functions.example.com/hipchat/web/static/logo.svg"
+
+
+@pytest.mark.parametrize("host", ["evil.test/path", "user@evil.test", "evil.test:99999"])
+def test_the_listing_refuses_a_host_it_would_write_into_the_logo_url(client, host):
+    response = client.get("/api/HipChat", headers={"Host": host})
+    assert response.status_code == 400
+    assert response.get_json()["contextWrites"]["to"]["status_code"] == "INVALID_HOST"

@@ -243,6 +243,24 @@ def test_all_pages_merges_the_items_and_draws_progress_on_stderr(cli, upstream):
     assert "7" in result.stderr
 
 
+@pytest.mark.parametrize("where", ["first", "between", "last"])
+def test_all_pages_is_taken_anywhere_among_the_arguments(cli, upstream, where):
+    items = serve_pages(upstream, [1, 1], page_size=1)
+    pairs = ["maxResults=1", "authToken=abc123"]
+    argv = {"first": ["--all-pages", *pairs], "between": [pairs[0], "--all-pages", pairs[1]], "last": [*pairs, "--all-pages"]}[where]
+    result = cli("call", "getAllRooms", *argv)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert json.loads(result.stdout)["contextWrites"]["to"]["items"] == items
+    assert len(sent(upstream)) == 2
+
+
+def test_an_unknown_option_among_the_arguments_is_refused(cli, upstream):
+    result = cli("call", "getAllRooms", "maxResults=1", "--every-page", "authToken=abc123")
+    assert result.returncode == 2
+    assert "unrecognized arguments: --every-page" in result.stderr
+    assert sent(upstream) == []
+
+
 def test_all_pages_answers_the_error_of_a_failing_page(cli, upstream):
     serve_pages(upstream, [2, 2], page_size=2)
     upstream.clear_all_handlers()

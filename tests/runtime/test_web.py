@@ -49,7 +49,17 @@ def test_listing_shows_the_package_fields(client):
     assert hero.h1.get_text() == CATALOG["package"]
     assert hero.select_one(".tagline").get_text() == CATALOG["tagline"]
     assert hero.select_one(".description").get_text() == CATALOG["description"]
-    assert hero.select_one(".logo img")["src"] == CATALOG["image"]
+    assert hero.select_one(".logo img")["src"] == "/" + CATALOG["image"]
+
+
+def test_the_logo_and_the_example_icon_are_files_of_the_runtime(client):
+    """Nothing loads from a third-party server: the logo and the card example's icon are served by the runtime."""
+    assert CATALOG["image"] == "web/static/logo.svg"
+    icons = json.dumps(CATALOG).count("/web/static/example-icon.svg")
+    assert icons == 2, "the card attribute example's url and url@2x"
+    for name in ("logo.svg", "example-icon.svg"):
+        response = client.get(f"/web/static/{name}")
+        assert (response.status_code, response.mimetype) == (200, "image/svg+xml")
 
 
 def test_listing_cards_carry_search_text(client):
@@ -189,6 +199,21 @@ def test_unknown_function_is_an_html_404(client):
     assert response.status_code == 404
     assert response.mimetype == "text/html"
     assert "noSuchThing" in response.get_data(as_text=True)
+
+
+def test_a_misspelt_function_s_404_links_the_closest_names(client):
+    response = client.get("/functions/sendRoomNotifcation")
+    assert response.status_code == 404
+    soup = BeautifulSoup(response.data, "html.parser")
+    links = [(a.get_text(), a["href"]) for a in soup.select(".not-found a.suggestion")]
+    assert links[0] == ("sendRoomNotification", "/functions/sendRoomNotification")
+    assert "Did you mean sendRoomNotification" in " ".join(soup.select_one(".not-found").get_text().split())
+
+
+def test_a_name_like_no_function_gets_no_suggestion(client):
+    soup = BeautifulSoup(client.get("/functions/zzzzqqqq").data, "html.parser")
+    assert soup.select(".not-found a.suggestion") == []
+    assert "Did you mean" not in soup.get_text()
 
 
 def test_static_assets_are_served(client):

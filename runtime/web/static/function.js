@@ -56,6 +56,51 @@
     return { args, files };
   }
 
+  // Required arguments the form leaves empty. For a snippet the secrets do not count: it reads them from the
+  // environment. Conditional requirements (requiresWhen) are the runtime's to tell.
+  function missingRequired(forSnippet) {
+    const { args, files } = collect(forSnippet);
+    return fields.filter((field) => {
+      const name = field.dataset.arg;
+      if (!("required" in field.dataset) || (forSnippet && field.dataset.kind === "secret")) return false;
+      return !(name in args) && !(name in files);
+    });
+  }
+
+  const formError = document.getElementById("form-error");
+
+  function markMissing(field, missing) {
+    const control = field.querySelector(`#${CSS.escape("arg-" + field.dataset.arg)}`);
+    const message = field.querySelector(".field-error");
+    field.classList.toggle("is-missing", missing);
+    message.hidden = !missing;
+    message.textContent = missing ? `${field.dataset.arg} is required.` : "";
+    if (missing) {
+      control.setAttribute("aria-invalid", "true");
+      control.setAttribute("aria-describedby", message.id);
+    } else {
+      control.removeAttribute("aria-invalid");
+      control.removeAttribute("aria-describedby");
+    }
+  }
+
+  // Before a call: each required field left empty is marked (aria-invalid and a message under it); true when none is.
+  function checkRequired() {
+    const missing = missingRequired(false);
+    for (const field of fields) if ("required" in field.dataset) markMissing(field, missing.includes(field));
+    formError.hidden = missing.length === 0;
+    formError.textContent = missing.length ? `Fill in the required ${missing.length === 1 ? "argument" : "arguments"}: ${missing.map((field) => field.dataset.arg).join(", ")}.` : "";
+    if (missing.length) missing[0].querySelector(`#${CSS.escape("arg-" + missing[0].dataset.arg)}`).focus();
+    return missing.length === 0;
+  }
+
+  // A marked field is unmarked as soon as it holds a value.
+  function recheckMarked() {
+    const missing = missingRequired(false);
+    for (const field of fields) if (field.classList.contains("is-missing") && !missing.includes(field)) markMissing(field, false);
+    if (!fields.some((field) => field.classList.contains("is-missing"))) formError.hidden = true;
+  }
+
   // ---- controls -----------------------------------------------------------------------------------
 
   function setTristate(box, state) {
@@ -155,7 +200,9 @@
       field.classList.remove("json-valid", "json-invalid");
       const status = field.querySelector(".json-status");
       if (status) status.textContent = "";
+      if ("required" in field.dataset) markMissing(field, false);
     }
+    formError.hidden = true;
     formChanged();
   });
 
@@ -228,6 +275,7 @@
 
   async function test(event) {
     event.preventDefault();
+    if (!checkRequired()) return; // nothing is sent while a required argument is empty
     const { args, files } = collect(false);
     testButton.disabled = true;
     testButton.textContent = "Testing…";
@@ -303,22 +351,28 @@
   }
 
   // The snippet of the form's call; while the form cannot make a valid call, the catalog's example call and why.
+  // A form that leaves a required argument empty (a fresh page) is not sent: the example is asked for at once.
   async function loadSnippet() {
     const ticket = ++pending;
     const { args } = collect(true);
+    const missing = missingRequired(true).map((field) => field.dataset.arg);
     const url = snippet.dataset.snippetUrl + encodeURIComponent(language);
     snippet.classList.add("loading");
     try {
-      const response = await fetch(url, {
-        method: "POST",
-        headers: { "Content-Type": "application/json", Accept: "text/plain" },
-        body: JSON.stringify({ args }),
-      });
-      let text = await response.text();
-      let note = "";
-      let ok = response.ok;
-      if (!ok && response.status < 500) {
-        note = `${reasonOf(text)} Until then, this is the example call.`;
+      let text = "";
+      let ok = false;
+      let note = missing.length ? `Required: ${missing.join(", ")}. Until then, this is the example call.` : "";
+      if (!missing.length) {
+        const response = await fetch(url, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", Accept: "text/plain" },
+          body: JSON.stringify({ args }),
+        });
+        text = await response.text();
+        ok = response.ok;
+        if (!ok && response.status < 500) note = `${reasonOf(text)} Until then, this is the example call.`;
+      }
+      if (note) {
         const example = await fetch(url, { headers: { Accept: "text/plain" } });
         ok = example.ok;
         text = await example.text();
@@ -352,6 +406,8 @@
   }
   form.addEventListener("input", formChanged);
   form.addEventListener("change", formChanged);
+  form.addEventListener("input", recheckMarked);
+  form.addEventListener("change", recheckMarked);
 
   function copyFallback(text) {
     const area = document.createElement("textarea");

@@ -88,6 +88,12 @@ def test_a_room_install_posts_the_installation_to_the_callback_url(api, httpserv
     assert api.get(f"{ADDONS}/{installed['id']}").get_json()["id"] == installed["id"]
 
 
+def test_an_installation_shows_the_descriptor_it_was_installed_from(api, httpserver):
+    installed = install(api, httpserver)
+    assert installed["descriptor"] == descriptor(httpserver)
+    assert api.get(f"{ADDONS}/{installed['id']}").get_json()["descriptor"] == descriptor(httpserver)
+
+
 def test_a_global_install_sends_no_room_id(api, httpserver):
     installed = install(api, httpserver, room_id=None)
     (body,) = callbacks(httpserver)
@@ -150,6 +156,17 @@ def test_a_descriptor_with_a_bad_field_is_refused_naming_it(api, httpserver, cha
     assert error["field"] == field and error["message"].startswith("Invalid add-on descriptor")
     assert callbacks(httpserver) == [], "nothing is installed"
     assert [item["addon_key"] for item in api.get(ADDONS).get_json()["items"]] == ["sandbox-addon"]
+
+
+def test_a_descriptor_without_a_callback_url_is_refused_saying_the_field_is_required(api, httpserver):
+    """DAC server-side-installation: HipChat POSTs the installation to installable.callbackUrl, so it is required."""
+    document = descriptor(httpserver)
+    document["capabilities"]["installable"].pop("callbackUrl")
+    response = api.post(ADDONS, {"descriptor_url": serve(httpserver, document), "room_id": 1})
+    assert response.status_code == 400
+    error = error_of(response)
+    assert (error["field"], error["validation"]) == ("capabilities.installable.callbackUrl", "required")
+    assert "installable.callbackUrl is required" in error["message"], error["message"]
 
 
 def test_a_declared_webhook_fires_with_the_installations_jwt(api, httpserver):

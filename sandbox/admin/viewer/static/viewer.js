@@ -212,6 +212,7 @@
         return item;
       }),
     );
+    renderRoomSelect(rooms, current);
     const list = document.getElementById("room-list");
     if (!list) return;
     list.replaceChildren(
@@ -232,6 +233,32 @@
     );
     document.getElementById("no-rooms").hidden = rooms.length !== 0;
   }
+
+  // On a phone the sidebar gives way to a bar with a room select: rebuilt only when the rooms change, so that a poll
+  // never closes the list under the user's finger.
+  const roomSelect = document.getElementById("room-select");
+  let roomOptions = "";
+
+  function renderRoomSelect(rooms, current) {
+    const wanted = JSON.stringify(rooms.map((room) => [room.id, room.name]));
+    if (wanted !== roomOptions) {
+      roomOptions = wanted;
+      const all = roomSelect.options[0];
+      roomSelect.replaceChildren(
+        all,
+        ...rooms.map((room) => {
+          const option = el("option", "", room.name);
+          option.value = room.id;
+          return option;
+        }),
+      );
+    }
+    roomSelect.value = current !== null && rooms.some((room) => String(room.id) === current) ? current : "";
+  }
+
+  roomSelect.addEventListener("change", () => {
+    window.location.assign(roomSelect.value ? roomHref(roomSelect.value) : roomSelect.dataset.allRooms);
+  });
 
   async function pollRooms() {
     try {
