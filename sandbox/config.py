@@ -30,6 +30,14 @@ class SandboxSettings:
             "help": "Personal token of the seeded group admin, every scope (default: generated, printed).",
         },
     )
+    demo_token: str = field(
+        default="",
+        metadata={
+            "env": "SANDBOX_DEMO_TOKEN",
+            "help": "A second personal token of the group admin, every scope, for API calls only: it does not open /_sandbox/"
+            " (make run's TOKEN; default: none).",
+        },
+    )
     oauth_client_id: str = field(
         default="", metadata={"env": "SANDBOX_OAUTH_CLIENT_ID", "help": "OAuth id of the seeded add-on (default: generated, printed)."}
     )

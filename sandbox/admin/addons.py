@@ -123,14 +123,17 @@ def installation_json(conn: sqlite3.Connection, row: sqlite3.Row) -> dict[str, A
         installable = links.api("addon", row["addon_key"], "installable", row["installable_token"])
     summary = client_summary(row)
     configurable = document.get("capabilities", {}).get("configurable")
+    # The secret, and the one-time link that hands it out, only to the admin token: a viewer session reads no
+    # credentials (issue 13, item 5).
+    token_holder = guard.holds_admin_token()
     return {
         **summary,
         "addon_key": row["addon_key"],
         "description": document.get("description"),
         "group_id": row["group_id"],
         "room_id": row["room_id"],
-        "oauth_secret": row["secret"],
-        "installable_url": installable,
+        "oauth_secret": row["secret"] if token_holder else None,
+        "installable_url": installable if token_holder else None,
         "descriptor_url": row["descriptor_url"],
         "callback_url": row["callback_url"],
         "installed": clock.iso(row["installed"] or row["created"]),

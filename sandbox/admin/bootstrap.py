@@ -107,6 +107,19 @@ def ensure_admin_token(conn: sqlite3.Connection, settings: SandboxSettings, grou
     return token, generated
 
 
+def ensure_demo_token(conn: sqlite3.Connection, settings: SandboxSettings, group_id: int, admin_id: int) -> None:
+    """SANDBOX_DEMO_TOKEN: the admin's API token (every scope) that is not the admin token, so the token sent in every
+    call body, snippet and shell history does not open /_sandbox/ (issue 13, item 5). A changed one retires the old."""
+    previous = meta(conn, "demo_token_hash")
+    wanted = auth.hash_token(settings.demo_token) if settings.demo_token else None
+    if previous and previous != wanted:
+        conn.execute("DELETE FROM tokens WHERE hash = ?", (previous,))
+        conn.execute("DELETE FROM meta WHERE key = 'demo_token_hash'")
+    if settings.demo_token and wanted != meta(conn, "admin_token_hash"):
+        set_meta(conn, "demo_token_hash", wanted)
+        auth.issue(conn, "personal", group_id, ALL_SCOPES, user_id=admin_id, token=settings.demo_token)
+
+
 def ensure_addon(conn: sqlite3.Connection, settings: SandboxSettings, group_id: int) -> tuple[str, str, bool, str]:
     client_id = settings.oauth_client_id or meta(conn, "addon_id") or str(uuid.uuid4())
     secret = settings.oauth_client_secret or meta(conn, "addon_secret") or secrets.token_urlsafe(30)
@@ -128,6 +141,7 @@ def bootstrap(db: Database, settings: SandboxSettings, with_demo: bool | None = 
     with db.write() as conn:
         group_id, admin_id = ensure_group(conn)
         token, token_generated = ensure_admin_token(conn, settings, group_id, admin_id)
+        ensure_demo_token(conn, settings, group_id, admin_id)
         client_id, secret, client_generated, installable = ensure_addon(conn, settings, group_id)
         emoticons.seed_built_in(conn)
         credentials = Credentials(group_id, admin_id, token, token_generated, client_id, secret, client_generated, installable)

@@ -56,7 +56,9 @@ def login() -> Response:
 
 @bp.post("/api/logins")
 def new_login() -> Response:
-    """A login link for the room viewer: good once, for ten minutes."""
+    """A login link for the room viewer: good once, for ten minutes. The admin token's alone: a viewer session minting
+    links would renew itself forever."""
+    guard.require_admin_token()
     with db().write() as conn:
         code = guard.new_login(conn)
     return json_response({"code": code, "url": f"{links.base()}/_sandbox/#login={code}", "expires_in": guard.LOGIN_TTL_S}, 201)
@@ -69,13 +71,13 @@ def body() -> dict[str, Any]:
 
 
 def credentials_json(credentials: bootstrap.Credentials) -> dict[str, Any]:
+    """What reset and seed made, without a secret: the admin token and the add-on's secret are the caller's already (or
+    the banner's), and an answer is no place to hand them to whoever holds a viewer session (issue 13, item 5)."""
     return {
-        "admin_token": credentials.admin_token,
         "admin_user_id": credentials.admin_id,
         "demo": credentials.demo or None,
         "group_id": credentials.group_id,
         "oauth_client_id": credentials.client_id,
-        "oauth_client_secret": credentials.client_secret,
     }
 
 
