@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from sandbox.delivery import outbound, rules
+from sandbox.delivery import outbound, rules, targets
 from sandbox.delivery.outbound import AddonUnreachable
 from sandbox.http.errors import HipChatError, bad_request, conflict, not_found
 from sandbox.model import descriptor
@@ -195,6 +195,10 @@ def install(database: Database, place: Place, descriptor_url: str, capabilities_
     declared = fetch(descriptor_url, timeout)
     check_place(declared, place)
     check_webhooks(declared)
+    try:  # the installation POST carries the oauthSecret: it goes only where a webhook may (issue 13, item 3)
+        targets.check(declared.callback_url, CALLBACK_FIELD)
+    except HipChatError as error:
+        raise descriptor.invalid(error) from None
     with database.write() as conn:
         client_id = create(conn, place, declared, descriptor_url)
         secret = conn.execute("SELECT secret FROM oauth_clients WHERE id = ?", (client_id,)).fetchone()["secret"]
