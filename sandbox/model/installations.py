@@ -8,10 +8,12 @@ Decisions and their sources:
 - The client and the declared extensions are committed before that POST, so the add-on can get a token while it
   handles it (ac-flask-hipchat does, to validate its installation). A POST that fails (refused, timed out, any
   non-2xx answer, a redirect) uninstalls them again, and the error (502) says why.
-- Uninstalling: DELETE {callbackUrl}/{oauthId} (ac-flask-hipchat serves DELETE /addon/installable/<oauth_id> under
-  its callbackUrl /addon/installable), then revocation whatever the add-on answered, or if it did not: the client
-  and with it its tokens, refresh tokens and codes; its extensions (declared or made over REST), glance pushes and
-  integration links. Its pending deliveries are cancelled: without the client they could not be signed.
+- Uninstalling: revocation first, the client and with it its tokens, refresh tokens and codes; its extensions
+  (declared or made over REST), glance pushes and integration links; its pending deliveries cancelled (without the
+  client they could not be signed). Then DELETE {callbackUrl}/{oauthId} (ac-flask-hipchat serves DELETE
+  /addon/installable/<oauth_id> under its callbackUrl /addon/installable), whatever the add-on answers. Revoked
+  before the DELETE so that the add-on can check the DELETE is genuine: its credentials no longer get a token (the
+  oauthId in the URL is public, the DELETE is unsigned). Issue 13, item 4; the example bot checks it that way.
 - One installation of an add-on (its key) per place: installing it again into the same room, or globally again, is a
   409 naming the first installation. DAC installation-flow: the key "has to uniquely identify your add-on"; an add-on
   "can be installed in multiple rooms in the same group (each installation will be a different OAuth client)";
@@ -226,13 +228,15 @@ def uninstall_url(callback_url: str, client_id: str) -> str:
 
 
 def uninstall(database: Database, client_id: str, timeout: float) -> dict[str, Any]:
-    """Tell the add-on (DELETE), then revoke whatever it answered; what the add-on answered."""
+    """Revoke, then tell the add-on (DELETE); what the add-on answered."""
     with database.read() as conn:
         row = conn.execute(
             "SELECT c.id, i.callback_url FROM oauth_clients c LEFT JOIN installations i ON i.client_id = c.id WHERE c.id = ?", (client_id,)
         ).fetchone()
     if row is None:
         raise not_found(f"Add-on installation {client_id} not found")
+    with database.write() as conn:
+        revoke(conn, client_id)
     told: dict[str, Any] = {"url": None, "status": None, "error": None}
     if row["callback_url"]:
         told["url"] = uninstall_url(row["callback_url"], client_id)
@@ -240,6 +244,4 @@ def uninstall(database: Database, client_id: str, timeout: float) -> dict[str, A
             told["status"] = outbound.send("DELETE", told["url"], timeout).status
         except AddonUnreachable as error:
             told["error"] = str(error)
-    with database.write() as conn:
-        revoke(conn, client_id)
     return told

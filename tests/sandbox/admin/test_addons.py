@@ -204,7 +204,21 @@ def test_a_global_install_declares_globally_and_its_webhook_fires_in_every_room(
     assert json.loads(request.get_data())["item"]["room"]["name"] == "Random"
 
 
-def test_uninstall_sends_the_delete_then_revokes_tokens_and_extensions(api, httpserver):
+def test_uninstall_revokes_then_sends_the_delete(api, httpserver):
+    """When the DELETE arrives the credentials get no token any more: that is how an add-on knows it is genuine."""
+    installed = install(api, httpserver)
+    asked: list[int] = []
+
+    def on_delete(_request: Request) -> Response:
+        asked.append(token_for(api, installed).status_code)
+        return Response(status=204)
+
+    httpserver.expect_request(f"/installed/{installed['id']}", method="DELETE").respond_with_handler(on_delete)
+    assert api.delete(f"{ADDONS}/{installed['id']}").get_json()["callback"]["status"] == 204
+    assert asked == [401]
+
+
+def test_uninstall_sends_the_delete_and_revokes_tokens_and_extensions(api, httpserver):
     httpserver.expect_request(re.compile(r"^/installed/.+$"), method="DELETE").respond_with_data("", status=204)
     httpserver.expect_request("/standup", method="POST").respond_with_data("", status=204)
     installed = install(api, httpserver)
