@@ -44,6 +44,13 @@ class SandboxSettings:
     oauth_client_secret: str = field(
         default="", metadata={"env": "SANDBOX_OAUTH_CLIENT_SECRET", "help": "OAuth secret of the seeded add-on (default: generated)."}
     )
+    oauth_redirect_uris: str = field(
+        default="",
+        metadata={
+            "env": "SANDBOX_OAUTH_REDIRECT_URIS",
+            "help": "Comma-separated http(s) URLs the seeded add-on may send users back to from /users/authorize (default: none).",
+        },
+    )
     demo: bool = field(default=True, metadata={"env": "SANDBOX_DEMO", "help": "Seed demo data into an empty database at start."})
     banner: bool = field(
         default=True,

@@ -36,6 +36,7 @@ TABLES_IN_DELETE_ORDER = (
     "integration_links",
     "extensions",
     "auth_codes",
+    "user_sessions",
     "refresh_tokens",
     "tokens",
     "installations",
@@ -126,11 +127,12 @@ def ensure_addon(conn: sqlite3.Connection, settings: SandboxSettings, group_id: 
     generated = not (settings.oauth_client_id and settings.oauth_client_secret)
     set_meta(conn, "addon_id", client_id)
     set_meta(conn, "addon_secret", secret)
+    redirect_uris = " ".join(settings.oauth_redirect_uris.replace(",", " ").split())
     conn.execute(
-        "INSERT INTO oauth_clients (id, secret, name, addon_key, group_id, scopes, installable_token, created)"
-        " VALUES (?, ?, 'Sandbox Add-on', ?, ?, ?, ?, ?)"
-        " ON CONFLICT (id) DO UPDATE SET secret = excluded.secret",
-        (client_id, secret, ADDON_KEY, group_id, " ".join(ALL_SCOPES), secrets.token_urlsafe(24), clock.now_us()),
+        "INSERT INTO oauth_clients (id, secret, name, addon_key, group_id, scopes, installable_token, created, redirect_uris)"
+        " VALUES (?, ?, 'Sandbox Add-on', ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (id) DO UPDATE SET secret = excluded.secret, redirect_uris = excluded.redirect_uris",
+        (client_id, secret, ADDON_KEY, group_id, " ".join(ALL_SCOPES), secrets.token_urlsafe(24), clock.now_us(), redirect_uris),
     )
     installable = conn.execute("SELECT installable_token FROM oauth_clients WHERE id = ?", (client_id,)).fetchone()["installable_token"]
     return client_id, secret, generated, installable

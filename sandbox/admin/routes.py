@@ -15,13 +15,15 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from sandbox.admin import bootstrap, guard
+from sandbox.admin.viewer import consent
 from sandbox.api import members
 from sandbox.http import links, params, validation
 from sandbox.http.context import db, sandbox, settings
 from sandbox.http.errors import bad_request, not_found
 from sandbox.http.representations import room_summary, user_summary
 from sandbox.http.responses import json_response
-from sandbox.model import history
+from sandbox.model import history, resolve
+from sandbox.model.authcodes import RedirectRefused
 from sandbox.security.access import ALL_SCOPES
 from sandbox.security.auth import Principal
 from sandbox.store import clock, journal
@@ -95,6 +97,29 @@ def seed() -> Response:
     """Add the demo data (once)."""
     credentials = bootstrap.bootstrap(db(), settings(), with_demo=True)
     return json_response(credentials_json(credentials))
+
+
+@bp.post("/api/consents")
+def consent_for_a_user() -> Response:
+    """Answer /users/authorize's consent page for a user, as if they had signed in and clicked (tests and scripts):
+    {"client_id", "redirect_uri", "scope", "state", "user_id" (id, email or @mention), "approve": true|false} ->
+    {"location"}, the URL the page would have sent the browser to. The admin token's alone, never a viewer session's:
+    it makes codes worth any user's token."""
+    guard.require_admin_token()
+    data = body()
+    if not isinstance(data.get("approve"), bool):
+        raise bad_request("approve must be true or false", "approve", "type", data.get("approve"))
+    with db().write() as conn:
+        try:
+            ask = consent.read_request(conn, {name: data[name] for name in consent.FIELDS if isinstance(data.get(name), str)})
+        except RedirectRefused as refused:
+            field = "client_id" if "client_id" in str(refused) else "redirect_uri"
+            raise bad_request(str(refused), field, "registered", data.get(field)) from None
+        if ask.error:
+            return json_response({"location": ask.back(error=ask.error)})
+        caller = Principal("client", "", ask.client["group_id"], frozenset(), client_id=ask.client["id"])
+        user = resolve.user(conn, str(data.get("user_id") or ""), caller)
+        return json_response({"location": consent.decide(conn, ask, user, data["approve"])})
 
 
 @bp.get("/journal")

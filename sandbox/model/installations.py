@@ -67,6 +67,7 @@ def new_client(
     scopes: Iterable[str],
     capabilities_url: str | None = None,
     installable: bool = False,
+    redirect_uris: Iterable[str] = (),
 ) -> str:
     """The installation's OAuth client; 409 when the add-on is installed in that place already.
 
@@ -84,8 +85,8 @@ def new_client(
         )
     client_id = str(uuid.uuid4())
     conn.execute(
-        "INSERT INTO oauth_clients (id, secret, name, addon_key, group_id, room_id, scopes, capabilities_url, installable_token, created)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO oauth_clients (id, secret, name, addon_key, group_id, room_id, scopes, capabilities_url, installable_token, created,"
+        " redirect_uris) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             client_id,
             secrets.token_urlsafe(30),
@@ -97,6 +98,7 @@ def new_client(
             capabilities_url,
             secrets.token_urlsafe(24) if installable else None,
             clock.now_us(),
+            " ".join(redirect_uris),
         ),
     )
     return client_id
@@ -104,7 +106,7 @@ def new_client(
 
 def create(conn: sqlite3.Connection, place: Place, declared: descriptor.Declared, descriptor_url: str) -> str:
     """The client, the installation's record and every declared extension, in the caller's transaction."""
-    client_id = new_client(conn, place, declared.key, declared.name, declared.scopes)
+    client_id = new_client(conn, place, declared.key, declared.name, declared.scopes, redirect_uris=declared.redirect_uris)
     now = clock.now_us()
     conn.execute(
         "INSERT INTO installations (client_id, descriptor_url, descriptor, callback_url, installed) VALUES (?, ?, ?, ?, ?)",
