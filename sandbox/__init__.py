@@ -14,7 +14,8 @@ Where the references left a point open, the sandbox decided (and the tests pin i
   creating a user with a deleted user's email brings that user back. Inviting a user to a room puts the room in
   their auto-join list, since nobody is there to accept.
 - integration links: ttl in seconds, target an http(s) URL, invoking answers 302 to it.
-- /users/authorize approves at once (user_id, or the group owner) and redirects with ?code=...&state=....
+- /users/authorize shows a consent page: a user signed in there approves or denies; a code only after approval, for
+  a registered redirect URL only (sandbox.model.authcodes).
 - add-ons are installed from their descriptor the server-side way, one installation (OAuth client) per add-on and
   place, a second one there a 409; the rules and their sources are in sandbox.model.installations and
   sandbox.model.descriptor.

@@ -9,6 +9,7 @@ from flask import Flask
 
 from sandbox.admin import addons, bootstrap
 from sandbox.admin import routes as admin
+from sandbox.admin.viewer.consent import make_consent_blueprint
 from sandbox.admin.viewer.routes import make_viewer_blueprint
 from sandbox.api import addon, capabilities, emoticons, extensions, groups, media, members, oauth, privatechat, roomchat, rooms, users
 from sandbox.config import SandboxSettings
@@ -41,6 +42,7 @@ def create_app(config: SandboxSettings | dict[str, Any] | None = None) -> Flask:
     for module in BLUEPRINTS:
         app.register_blueprint(module.bp)
     app.register_blueprint(make_viewer_blueprint())
+    app.register_blueprint(make_consent_blueprint())
     errors.register_errors(app)
     gate.install(app)
     app.wsgi_app = RawPathMiddleware(app.wsgi_app)

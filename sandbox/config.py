@@ -30,11 +30,26 @@ class SandboxSettings:
             "help": "Personal token of the seeded group admin, every scope (default: generated, printed).",
         },
     )
+    demo_token: str = field(
+        default="",
+        metadata={
+            "env": "SANDBOX_DEMO_TOKEN",
+            "help": "A second personal token of the group admin, every scope, for API calls only: it does not open /_sandbox/"
+            " (make run's TOKEN; default: none).",
+        },
+    )
     oauth_client_id: str = field(
         default="", metadata={"env": "SANDBOX_OAUTH_CLIENT_ID", "help": "OAuth id of the seeded add-on (default: generated, printed)."}
     )
     oauth_client_secret: str = field(
         default="", metadata={"env": "SANDBOX_OAUTH_CLIENT_SECRET", "help": "OAuth secret of the seeded add-on (default: generated)."}
+    )
+    oauth_redirect_uris: str = field(
+        default="",
+        metadata={
+            "env": "SANDBOX_OAUTH_REDIRECT_URIS",
+            "help": "Comma-separated http(s) URLs the seeded add-on may send users back to from /users/authorize (default: none).",
+        },
     )
     demo: bool = field(default=True, metadata={"env": "SANDBOX_DEMO", "help": "Seed demo data into an empty database at start."})
     banner: bool = field(

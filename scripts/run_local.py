@@ -5,7 +5,13 @@ Prints the URLs and the demo token once, and writes them to var/demo.env for a s
 until SIGINT (Ctrl-C), SIGTERM or SIGHUP, however it was started: also in the background of a script (which starts it
 with SIGINT ignored) and under `make run` (see MakeParent). Ports and host from RUNTIME_PORT (8000), SANDBOX_PORT
 (8001), BOT_PORT (8002) and RUN_HOST (127.0.0.1); WEB_CONCURRENCY workers per server (2), as in the Procfile. State
-lives in var/ (RUN_VAR_DIR) and survives restarts, the bot's installation included (see install_bot).
+lives in var/ (RUN_VAR_DIR) and survives restarts, the bot's installation included (see install_bot), readable by its
+owner only: the folder 0700, every file in it 0600
+(the servers start with umask 077, so the databases and their -wal/-shm come out that way too).
+
+Two tokens of the group admin: the API token (var/demo-token; the banner's and var/demo.env's TOKEN, the one sent in
+call bodies and snippets) and the admin token (var/admin-token; /_sandbox/, the viewer's login links), never the same
+value, so a token pasted into a call cannot open the sandbox's admin side.
 """
 
 from __future__ import annotations
@@ -71,13 +77,27 @@ class MakeParent:
 
 
 def remembered(name: str, env: str) -> str:
-    """A value from the environment, else the one made on the first run (kept in var/)."""
+    """A value from the environment, else the one made on the first run (kept in var/, 0600 from its creation)."""
     if os.environ.get(env):
         return os.environ[env]
     path = VAR / name
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(24))
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_urlsafe(24))
     return path.read_text().strip()
+
+
+def private_var() -> None:
+    """var/ for its owner only: new files 0600 through the umask (this script's and the servers' it starts), and what
+    an earlier run left there tightened too (0700 folders, 0600 files)."""
+    os.umask(0o077)
+    VAR.mkdir(mode=0o700, parents=True, exist_ok=True)
+    VAR.chmod(0o700)
+    for path in VAR.rglob("*"):
+        if path.is_symlink():
+            continue
+        path.chmod(0o700 if path.is_dir() else 0o600)
 
 
 def viewer_login(sandbox_url: str, token: str) -> str:
@@ -190,7 +210,7 @@ def main() -> None:
 
 def serve(make: MakeParent) -> None:
     """Start the servers, install the bot, print the banner; run until a server stops or Stop is raised."""
-    VAR.mkdir(exist_ok=True)
+    private_var()
     host = os.environ.get("RUN_HOST", "127.0.0.1")
     runtime_port = int(os.environ.get("RUNTIME_PORT", "8000"))
     sandbox_port = int(os.environ.get("SANDBOX_PORT", "8001"))
@@ -199,7 +219,10 @@ def serve(make: MakeParent) -> None:
     sandbox_url = f"http://{shown_host}:{sandbox_port}"
     runtime_url = f"http://{shown_host}:{runtime_port}"
     bot_url = os.environ.get("BOT_PUBLIC_URL", f"http://{shown_host}:{bot_port}")
-    token = remembered("demo-token", "SANDBOX_ADMIN_TOKEN")
+    admin_token = remembered("admin-token", "SANDBOX_ADMIN_TOKEN")
+    token = remembered("demo-token", "SANDBOX_DEMO_TOKEN")
+    if token == admin_token:
+        raise SystemExit("SANDBOX_DEMO_TOKEN and SANDBOX_ADMIN_TOKEN must differ: the API token must not open /_sandbox/")
     client_id = os.environ.get("SANDBOX_OAUTH_CLIENT_ID", "demo-addon")
     client_secret = remembered("demo-oauth-secret", "SANDBOX_OAUTH_CLIENT_SECRET")
     sandbox_db = os.environ.get("SANDBOX_DB", str(VAR / "sandbox.db"))
@@ -208,7 +231,8 @@ def serve(make: MakeParent) -> None:
         "SANDBOX_BANNER": "false",  # this script prints the one banner
         "SANDBOX_DB": sandbox_db,
         "SANDBOX_PUBLIC_URL": os.environ.get("SANDBOX_PUBLIC_URL", sandbox_url),
-        "SANDBOX_ADMIN_TOKEN": token,
+        "SANDBOX_ADMIN_TOKEN": admin_token,
+        "SANDBOX_DEMO_TOKEN": token,
         "SANDBOX_OAUTH_CLIENT_ID": client_id,
         "SANDBOX_OAUTH_CLIENT_SECRET": client_secret,
     }
@@ -228,8 +252,8 @@ def serve(make: MakeParent) -> None:
         bot_options = {**server_options, "extra": (*server_options["extra"], "--chdir", str(BOT_ROOT))}
         processes.append(start_gunicorn("standup.app:create_app()", bot_port, bot_env, **bot_options))
         wait_http(f"http://{shown_host}:{bot_port}/healthz", processes=processes)
-        bot_state = install_bot(sandbox_url, token, f"{bot_url}/capabilities.json", "General", bot_db)
-        viewer = viewer_login(sandbox_url, token)
+        bot_state = install_bot(sandbox_url, admin_token, f"{bot_url}/capabilities.json", "General", bot_db)
+        viewer = viewer_login(sandbox_url, admin_token)
         env_file = write_env_file(
             {
                 "RUNTIME": runtime_url,
@@ -242,7 +266,7 @@ def serve(make: MakeParent) -> None:
                 "HIPCHAT_API_URL": f"{sandbox_url}/v2",  # the CLI's upstream (python -m runtime call)
             }
         )
-        demo_data = demo_data_line(sandbox_url, token) if first_start else ""
+        demo_data = demo_data_line(sandbox_url, admin_token) if first_start else ""
         print(
             f"""
 HipChat package runtime   {runtime_url}/            (browse, test a call, export a snippet)
@@ -254,6 +278,7 @@ HipChat sandbox (v2 API)  {sandbox_url}/v2
 Standup bot (example)     {bot_url}/capabilities.json
                           {bot_state}
 Demo token (group admin, every scope):  {token}
+                          (API calls only; /_sandbox/ takes the admin token in {shown_path(VAR / "admin-token")})
 Demo add-on OAuth client:  id {client_id}  secret {client_secret}
 {demo_data}
 For the README's examples, in your shell:  . {shown_path(env_file)}

@@ -114,7 +114,7 @@ def run_env(var_dir, runtime_port: int, sandbox_port: int, bot_port: int, worker
     """The environment of scripts/run_local.py (`make run`) on these ports with this var/, nothing else of the run's."""
     env = {**os.environ, "RUNTIME_PORT": str(runtime_port), "SANDBOX_PORT": str(sandbox_port), "RUN_VAR_DIR": str(var_dir)}
     env.update(BOT_PORT=str(bot_port), WEB_CONCURRENCY=str(workers))
-    for name in ("BOT_PUBLIC_URL", "SANDBOX_ADMIN_TOKEN", "SANDBOX_DB", "SANDBOX_PUBLIC_URL", "RUNTIME_PUBLIC_URL"):
+    for name in ("BOT_PUBLIC_URL", "SANDBOX_ADMIN_TOKEN", "SANDBOX_DEMO_TOKEN", "SANDBOX_DB", "SANDBOX_PUBLIC_URL", "RUNTIME_PUBLIC_URL"):
         env.pop(name, None)
     return env
 

@@ -42,9 +42,7 @@ def servers_left(ports: tuple[int, ...]) -> list[str]:
 
 
 def standup_cards(sandbox_url: str, token: str) -> list[dict]:
-    rooms = requests.get(f"{sandbox_url}/_sandbox/api/rooms", headers={"Authorization": f"Bearer {token}"}, timeout=10).json()["items"]
-    general = next(room["id"] for room in rooms if room["name"] == "General")
-    items = requests.get(f"{sandbox_url}/v2/room/{general}/history/latest", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    items = requests.get(f"{sandbox_url}/v2/room/General/history/latest", headers={"Authorization": f"Bearer {token}"}, timeout=10)
     return [item for item in items.json()["items"] if item.get("card", {}).get("title", "").startswith("Standup")]
 
 
@@ -70,7 +68,7 @@ def test_run_starts_runtime_on_sandbox_with_demo_data_and_stops_on_ctrl_c(tmp_pa
 
         assert "installed in General: type /standup hi" in output, output
         sandbox_url = f"http://127.0.0.1:{sandbox_port}"
-        admin = {"Authorization": f"Bearer {token}"}
+        admin = {"Authorization": f"Bearer {(tmp_path / 'admin-token').read_text().strip()}"}
         bob = next(
             u["id"]
             for u in requests.get(f"{sandbox_url}/_sandbox/api/users", headers=admin, timeout=10).json()["items"]
@@ -284,3 +282,28 @@ def test_sigint_to_make_alone_stops_every_server(tmp_path):
     assert "SIGINT to make: servers stopped." in rest, rest
     assert process.returncode == -signal.SIGINT
     assert servers_left(ports) == []
+
+
+def test_var_is_its_owner_s_only_and_the_admin_token_is_not_the_api_token(tmp_path):
+    var = tmp_path / "var"
+    runtime_port, sandbox_port = free_port(), free_port()
+    process = start_run(var, runtime_port, sandbox_port, workers=1)
+    try:
+        output = read_until(process, "Ctrl-C stops the servers.")
+        api_token = re.search(r"Demo token \(group admin, every scope\):\s+(\S+)", output).group(1)
+        admin_token = (var / "admin-token").read_text().strip()
+        assert api_token == (var / "demo-token").read_text().strip() and api_token != admin_token
+        assert admin_token not in output and admin_token not in (var / "demo.env").read_text()
+        rooms = f"http://127.0.0.1:{sandbox_port}/_sandbox/api/rooms"
+        assert requests.get(rooms, headers={"Authorization": f"Bearer {api_token}"}, timeout=10).status_code == 401
+        assert requests.get(rooms, headers={"Authorization": f"Bearer {admin_token}"}, timeout=10).status_code == 200
+        assert call(runtime_port, "getAllRooms", authToken=api_token)["callback"] == "success"
+        modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in var.iterdir()}
+        expected = {"admin-token", "demo-token", "demo-oauth-secret", "demo.env", "standup-bot.db"}
+        expected |= {"sandbox.db", "sandbox.db-wal", "sandbox.db-shm"}
+        assert expected <= set(modes), sorted(modes)
+        assert {name: mode for name, mode in modes.items() if mode != 0o600} == {}
+        assert stat.S_IMODE(var.stat().st_mode) == 0o700
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        process.wait(timeout=60)

@@ -25,7 +25,7 @@ from sandbox.http.context import db, settings
 from sandbox.http.errors import bad_request, not_found
 from sandbox.http.representations import client_summary
 from sandbox.http.responses import json_response
-from sandbox.model import installations
+from sandbox.model import authcodes, installations
 from sandbox.model.installations import Place
 from sandbox.security.access import ALL_SCOPES
 from sandbox.security.jwt_signing import sign
@@ -67,14 +67,26 @@ def descriptor_url_of(data: dict[str, Any]) -> str:
 
 
 def client_side(data: dict[str, Any], place: Place) -> str:
-    """The client and its installable URL, for {"key", "name", "scopes", "capabilities_url"}."""
+    """The client and its installable URL, for {"key", "name", "scopes", "capabilities_url", "redirect_uris"}."""
     key = str(data.get("key") or "addon")
     scopes = data.get("scopes") or list(ALL_SCOPES)
     if not isinstance(scopes, list) or any(s not in ALL_SCOPES for s in scopes):
         raise bad_request("scopes must be a list of HipChat scopes", "scopes", "enum", None)
+    redirect_uris = data.get("redirect_uris") or []
+    if not isinstance(redirect_uris, list) or not all(
+        isinstance(u, str) and " " not in u and authcodes.is_web_url(u) for u in redirect_uris
+    ):
+        raise bad_request("redirect_uris must be a list of http(s) URLs", "redirect_uris", "type", None)
     with db().write() as conn:
         return installations.new_client(
-            conn, place, key, str(data.get("name") or key), scopes, data.get("capabilities_url"), installable=True
+            conn,
+            place,
+            key,
+            str(data.get("name") or key),
+            scopes,
+            data.get("capabilities_url"),
+            installable=True,
+            redirect_uris=redirect_uris,
         )
 
 
@@ -123,17 +135,21 @@ def installation_json(conn: sqlite3.Connection, row: sqlite3.Row) -> dict[str, A
         installable = links.api("addon", row["addon_key"], "installable", row["installable_token"])
     summary = client_summary(row)
     configurable = document.get("capabilities", {}).get("configurable")
+    # The secret, and the one-time link that hands it out, only to the admin token: a viewer session reads no
+    # credentials (issue 13, item 5).
+    token_holder = guard.holds_admin_token()
     return {
         **summary,
         "addon_key": row["addon_key"],
         "description": document.get("description"),
         "group_id": row["group_id"],
         "room_id": row["room_id"],
-        "oauth_secret": row["secret"],
-        "installable_url": installable,
+        "oauth_secret": row["secret"] if token_holder else None,
+        "installable_url": installable if token_holder else None,
         "descriptor_url": row["descriptor_url"],
         "descriptor": document or None,  # as installed: `make run` keeps an installation whose add-on still serves it
         "callback_url": row["callback_url"],
+        "redirect_uris": row["redirect_uris"].split(),
         "installed": clock.iso(row["installed"] or row["created"]),
         "configurable": {"url": configurable["url"], "signed_url": signed(conn, row, configurable["url"])} if configurable else None,
         "extensions": [

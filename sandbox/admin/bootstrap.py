@@ -36,6 +36,7 @@ TABLES_IN_DELETE_ORDER = (
     "integration_links",
     "extensions",
     "auth_codes",
+    "user_sessions",
     "refresh_tokens",
     "tokens",
     "installations",
@@ -107,17 +108,31 @@ def ensure_admin_token(conn: sqlite3.Connection, settings: SandboxSettings, grou
     return token, generated
 
 
+def ensure_demo_token(conn: sqlite3.Connection, settings: SandboxSettings, group_id: int, admin_id: int) -> None:
+    """SANDBOX_DEMO_TOKEN: the admin's API token (every scope) that is not the admin token, so the token sent in every
+    call body, snippet and shell history does not open /_sandbox/ (issue 13, item 5). A changed one retires the old."""
+    previous = meta(conn, "demo_token_hash")
+    wanted = auth.hash_token(settings.demo_token) if settings.demo_token else None
+    if previous and previous != wanted:
+        conn.execute("DELETE FROM tokens WHERE hash = ?", (previous,))
+        conn.execute("DELETE FROM meta WHERE key = 'demo_token_hash'")
+    if settings.demo_token and wanted != meta(conn, "admin_token_hash"):
+        set_meta(conn, "demo_token_hash", wanted)
+        auth.issue(conn, "personal", group_id, ALL_SCOPES, user_id=admin_id, token=settings.demo_token)
+
+
 def ensure_addon(conn: sqlite3.Connection, settings: SandboxSettings, group_id: int) -> tuple[str, str, bool, str]:
     client_id = settings.oauth_client_id or meta(conn, "addon_id") or str(uuid.uuid4())
     secret = settings.oauth_client_secret or meta(conn, "addon_secret") or secrets.token_urlsafe(30)
     generated = not (settings.oauth_client_id and settings.oauth_client_secret)
     set_meta(conn, "addon_id", client_id)
     set_meta(conn, "addon_secret", secret)
+    redirect_uris = " ".join(settings.oauth_redirect_uris.replace(",", " ").split())
     conn.execute(
-        "INSERT INTO oauth_clients (id, secret, name, addon_key, group_id, scopes, installable_token, created)"
-        " VALUES (?, ?, 'Sandbox Add-on', ?, ?, ?, ?, ?)"
-        " ON CONFLICT (id) DO UPDATE SET secret = excluded.secret",
-        (client_id, secret, ADDON_KEY, group_id, " ".join(ALL_SCOPES), secrets.token_urlsafe(24), clock.now_us()),
+        "INSERT INTO oauth_clients (id, secret, name, addon_key, group_id, scopes, installable_token, created, redirect_uris)"
+        " VALUES (?, ?, 'Sandbox Add-on', ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (id) DO UPDATE SET secret = excluded.secret, redirect_uris = excluded.redirect_uris",
+        (client_id, secret, ADDON_KEY, group_id, " ".join(ALL_SCOPES), secrets.token_urlsafe(24), clock.now_us(), redirect_uris),
     )
     installable = conn.execute("SELECT installable_token FROM oauth_clients WHERE id = ?", (client_id,)).fetchone()["installable_token"]
     return client_id, secret, generated, installable
@@ -128,6 +143,7 @@ def bootstrap(db: Database, settings: SandboxSettings, with_demo: bool | None = 
     with db.write() as conn:
         group_id, admin_id = ensure_group(conn)
         token, token_generated = ensure_admin_token(conn, settings, group_id, admin_id)
+        ensure_demo_token(conn, settings, group_id, admin_id)
         client_id, secret, client_generated, installable = ensure_addon(conn, settings, group_id)
         emoticons.seed_built_in(conn)
         credentials = Credentials(group_id, admin_id, token, token_generated, client_id, secret, client_generated, installable)

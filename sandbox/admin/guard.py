@@ -57,6 +57,25 @@ def require_admin() -> None:
             raise unauthorized(ADMIN_REQUIRED)
 
 
+def holds_admin_token() -> bool:
+    """Whether the request carries the admin token itself (not a viewer session)."""
+    token = bearer()
+    with db().read() as conn:
+        return bool(token) and is_admin_token(conn, token)
+
+
+def require_admin_token() -> None:
+    """403 for a viewer session, 401 for anyone else, unless the request carries the admin token itself.
+
+    What only the token may do: make login links (a 12-hour session must not renew itself forever), read or mint
+    credentials (an add-on's OAuth secret, an OAuth code on a user's behalf). Issue 13, item 5.
+    """
+    if holds_admin_token():
+        return
+    require_admin()
+    raise HipChatError(403, "A viewer session cannot do this: it needs the sandbox's admin token itself.")
+
+
 def _issue(conn: sqlite3.Connection, kind: str, ttl_s: int) -> str:
     secret = secrets.token_urlsafe(32)
     now = int(time.time())

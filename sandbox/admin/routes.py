@@ -15,13 +15,15 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from sandbox.admin import bootstrap, guard
+from sandbox.admin.viewer import consent
 from sandbox.api import members
 from sandbox.http import links, params, validation
 from sandbox.http.context import db, sandbox, settings
 from sandbox.http.errors import bad_request, not_found
 from sandbox.http.representations import room_summary, user_summary
 from sandbox.http.responses import json_response
-from sandbox.model import history
+from sandbox.model import history, resolve
+from sandbox.model.authcodes import RedirectRefused
 from sandbox.security.access import ALL_SCOPES
 from sandbox.security.auth import Principal
 from sandbox.store import clock, journal
@@ -56,7 +58,9 @@ def login() -> Response:
 
 @bp.post("/api/logins")
 def new_login() -> Response:
-    """A login link for the room viewer: good once, for ten minutes."""
+    """A login link for the room viewer: good once, for ten minutes. The admin token's alone: a viewer session minting
+    links would renew itself forever."""
+    guard.require_admin_token()
     with db().write() as conn:
         code = guard.new_login(conn)
     return json_response({"code": code, "url": f"{links.base()}/_sandbox/#login={code}", "expires_in": guard.LOGIN_TTL_S}, 201)
@@ -69,13 +73,13 @@ def body() -> dict[str, Any]:
 
 
 def credentials_json(credentials: bootstrap.Credentials) -> dict[str, Any]:
+    """What reset and seed made, without a secret: the admin token and the add-on's secret are the caller's already (or
+    the banner's), and an answer is no place to hand them to whoever holds a viewer session (issue 13, item 5)."""
     return {
-        "admin_token": credentials.admin_token,
         "admin_user_id": credentials.admin_id,
         "demo": credentials.demo or None,
         "group_id": credentials.group_id,
         "oauth_client_id": credentials.client_id,
-        "oauth_client_secret": credentials.client_secret,
     }
 
 
@@ -93,6 +97,29 @@ def seed() -> Response:
     """Add the demo data (once)."""
     credentials = bootstrap.bootstrap(db(), settings(), with_demo=True)
     return json_response(credentials_json(credentials))
+
+
+@bp.post("/api/consents")
+def consent_for_a_user() -> Response:
+    """Answer /users/authorize's consent page for a user, as if they had signed in and clicked (tests and scripts):
+    {"client_id", "redirect_uri", "scope", "state", "user_id" (id, email or @mention), "approve": true|false} ->
+    {"location"}, the URL the page would have sent the browser to. The admin token's alone, never a viewer session's:
+    it makes codes worth any user's token."""
+    guard.require_admin_token()
+    data = body()
+    if not isinstance(data.get("approve"), bool):
+        raise bad_request("approve must be true or false", "approve", "type", data.get("approve"))
+    with db().write() as conn:
+        try:
+            ask = consent.read_request(conn, {name: data[name] for name in consent.FIELDS if isinstance(data.get(name), str)})
+        except RedirectRefused as refused:
+            field = "client_id" if "client_id" in str(refused) else "redirect_uri"
+            raise bad_request(str(refused), field, "registered", data.get(field)) from None
+        if ask.error:
+            return json_response({"location": ask.back(error=ask.error)})
+        caller = Principal("client", "", ask.client["group_id"], frozenset(), client_id=ask.client["id"])
+        user = resolve.user(conn, str(data.get("user_id") or ""), caller)
+        return json_response({"location": consent.decide(conn, ask, user, data["approve"])})
 
 
 @bp.get("/journal")

@@ -1,4 +1,5 @@
-"""OAuth: POST /v2/oauth/token (every HipChat grant), sessions (view, delete), and the authorize page for the code grant.
+"""OAuth: POST /v2/oauth/token (every HipChat grant), sessions (view, delete), OAuth clients. The authorize page of the
+code grant, where a signed-in user consents, is sandbox.admin.viewer.consent; its rules are sandbox.model.authcodes.
 
 Grant rules (research §5): client credentials as HTTP Basic are required for client_credentials, authorization_code
 and room_notification, and for refresh_token when the refresh token was issued to a client; password and personal
@@ -8,10 +9,8 @@ take the user's username (email or @mention) and password, Basic optional. Refre
 from __future__ import annotations
 
 import hmac
-import secrets
 import sqlite3
 from typing import Any
-from urllib.parse import urlencode
 
 from flask import Blueprint, Response, request
 
@@ -20,8 +19,8 @@ from sandbox.http import links
 from sandbox.http.context import db, settings
 from sandbox.http.errors import HipChatError, bad_request, missing_field, not_found
 from sandbox.http.representations import client_summary, group_summary, user_summary
-from sandbox.http.responses import json_response, no_content, redirect
-from sandbox.model import resolve
+from sandbox.http.responses import json_response, no_content
+from sandbox.model import authcodes, resolve
 from sandbox.security import auth
 from sandbox.security.access import ALL_SCOPES
 from sandbox.security.auth import Principal, hash_token, principal
@@ -30,7 +29,6 @@ from sandbox.store import clock
 bp = Blueprint("oauth", __name__)
 
 GRANTS = ("authorization_code", "refresh_token", "password", "client_credentials", "personal", "room_notification")
-CODE_LIFETIME_US = 10 * 60 * 1_000_000
 PERSONAL_TTL = 365 * 24 * 3600
 ADMIN_ONLY_SCOPES = ("admin_group", "import_data")
 
@@ -148,17 +146,16 @@ def generate_token() -> Response:
         if grant == "authorization_code":
             client = basic_client(conn, required=True)
             code = form("code", True)
-            row = conn.execute("SELECT * FROM auth_codes WHERE hash = ?", (hash_token(code),)).fetchone()
-            if row is None or row["expires_at"] <= clock.now_us() or row["client_id"] != client["id"]:
+            redeemed = authcodes.redeem(conn, code, client["id"])  # spent here, whatever follows: a code is good once
+            if redeemed is None:
                 raise bad_request("Invalid or expired authorization code", "code", "exists", None)
             redirect_to = form("redirect_url") or form("redirect_uri")
-            if row["redirect_uri"] and redirect_to != row["redirect_uri"]:
+            if redeemed.redirect_uri and redirect_to != redeemed.redirect_uri:
                 raise bad_request("redirect_url does not match the one the code was issued for", "redirect_url", "match", redirect_to)
-            conn.execute("DELETE FROM auth_codes WHERE hash = ?", (row["hash"],))
-            scopes = row["scopes"].split()
-            token = auth.issue(conn, "user", client["group_id"], scopes, user_id=row["user_id"], client_id=client["id"], ttl=ttl)
+            scopes, user_id = redeemed.scopes, redeemed.user_id
+            token = auth.issue(conn, "user", client["group_id"], scopes, user_id=user_id, client_id=client["id"], ttl=ttl)
             return answer(
-                conn, token, ttl, client["group_id"], scopes, refresh_for(conn, row["user_id"], client["id"], client["group_id"], scopes)
+                conn, token, ttl, client["group_id"], scopes, refresh_for(conn, user_id, client["id"], client["group_id"], scopes)
             )
         # refresh_token: the old refresh token is spent, a new one comes with the new access token.
         refresh = form("refresh_token", True)
@@ -242,31 +239,3 @@ def get_client(client_id: str) -> Response:
     if client is None:
         raise not_found(f"OAuth client {client_id} not found")
     return json_response(client_summary(client))
-
-
-@bp.get("/users/authorize")
-def authorize() -> Response:
-    """HipChat's authorization page, approved at once: user_id (id, email or @mention) or the group owner grants the code."""
-    args = request.args
-    with db().write() as conn:
-        client = conn.execute("SELECT * FROM oauth_clients WHERE id = ?", (args.get("client_id", ""),)).fetchone()
-        if client is None:
-            raise bad_request("Unknown client_id", "client_id", "exists", args.get("client_id"))
-        caller = Principal("client", "", client["group_id"], frozenset(), client_id=client["id"])
-        if args.get("user_id"):
-            user = resolve.user(conn, args["user_id"], caller)
-        else:
-            owner_id = conn.execute("SELECT owner_id FROM groups WHERE id = ?", (client["group_id"],)).fetchone()["owner_id"]
-            user = conn.execute("SELECT * FROM users WHERE id = ?", (owner_id,)).fetchone()
-        scopes = granted(args.get("scope"), user_scopes(user, client))
-        code = secrets.token_urlsafe(24)
-        redirect_uri = args.get("redirect_uri") or args.get("redirect_url")
-        conn.execute(
-            "INSERT INTO auth_codes (hash, client_id, user_id, scopes, redirect_uri, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (hash_token(code), client["id"], user["id"], " ".join(scopes), redirect_uri, clock.now_us() + CODE_LIFETIME_US),
-        )
-    if not redirect_uri:
-        return json_response({"code": code, "expires_in": CODE_LIFETIME_US // 1_000_000})
-    query = {"code": code, **({"state": args["state"]} if "state" in args else {})}
-    separator = "&" if "?" in redirect_uri else "?"
-    return redirect(f"{redirect_uri}{separator}{urlencode(query)}")

@@ -6,6 +6,12 @@ the sandbox: a short timeout on every read and on the whole exchange, answers re
 larger than MAX_DESCRIPTOR_BYTES is refused, other answers are cut), no proxy from the environment, and redirects
 followed only to the same origin (scheme, host and port) and only for the descriptor's GET: the installation POST and
 the DELETE are never redirected, a 3xx is their failure.
+
+The installation POST (it carries the oauthSecret) and the uninstall DELETE go only where a webhook may
+(sandbox.delivery.targets: never the sandbox itself under any spelling of its address, only SANDBOX_WEBHOOK_ALLOWED_HOSTS
+when set), the host looked up once and the connection pinned to the address that was checked (common/pinned.py):
+a descriptor cannot aim its installation at the sandbox's admin side or at a service outside the allowed hosts
+(issue 13, item 3). The descriptor's GET is the installer's own choice of URL and keeps the rules above.
 """
 
 from __future__ import annotations
@@ -18,6 +24,8 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 import urllib3
+
+from sandbox.delivery import targets
 
 MAX_DESCRIPTOR_BYTES = 256 * 1024
 MAX_ANSWER_BYTES = 16 * 1024
@@ -106,7 +114,12 @@ def get_json(url: str, timeout: float) -> Any:
 
 
 def send(method: str, url: str, timeout: float, body: dict[str, Any] | None = None) -> Answer:
-    """POST or DELETE to the add-on, never redirected; the answer's body is cut at MAX_ANSWER_BYTES."""
+    """POST or DELETE to the add-on, to a checked address only and never redirected; the answer's body is cut at
+    MAX_ANSWER_BYTES. AddonUnreachable saying why when the target rules refuse the URL (nothing is sent)."""
     deadline = time.monotonic() + timeout
-    with _session() as session, _request(session, method, url, timeout, json=body) as response:
+    try:
+        addresses = targets.checked_addresses(url, targets.sandbox().settings, targets.own_now())
+    except (targets.TargetRefused, targets.LookupFailed) as refused:
+        raise AddonUnreachable(f"refused: {refused}") from None
+    with targets.session() as session, targets.pinned(addresses), _request(session, method, url, timeout, json=body) as response:
         return Answer(response.status_code, _read(response, MAX_ANSWER_BYTES, deadline, refuse_larger=False))

@@ -177,16 +177,21 @@ def listeners() -> set[tuple[str, str]]:
     return sandbox().services.setdefault("listeners", set())
 
 
-def check(url: str, field: str = "url") -> None:
-    """At creation: a 400 naming the field (a descriptor's "capabilities.webhook.0.url", say) for a URL a webhook may
-    not point at. In a request, its Host and the address it came in on count as the sandbox's too."""
-    box = sandbox()
+def own_now() -> set[Endpoint]:
+    """The sandbox's own addresses as this process knows them now: in a request, its Host and the address it came in
+    on count too."""
     bound, request_url = set(listeners()), None
     if has_request_context():
         bound.add((request.environ.get("SERVER_NAME", ""), request.environ.get("SERVER_PORT", "")))
         request_url = f"{request.scheme}://{request.host}/"
+    return own_endpoints(sandbox().settings, bound, request_url)
+
+
+def check(url: str, field: str = "url") -> None:
+    """At creation: a 400 naming the field (a descriptor's "capabilities.webhook.0.url", say) for a URL a webhook may
+    not point at."""
     try:
-        judge(url, box.settings, own_endpoints(box.settings, bound, request_url))
+        judge(url, sandbox().settings, own_now())
     except TargetRefused as refused:
         raise bad_request(f"Invalid value for '{field}': {refused}", field, "target", url) from None
 

@@ -11,6 +11,8 @@ Decisions and their sources:
   flow) is refused with a 400 naming callbackUrl.
 - The add-on's scopes are exactly hipchatApiConsumer.scopes (DAC access tokens: "must be a subset of the scopes in
   the add-on descriptor"); no hipchatApiConsumer means no scope.
+- The redirect URLs the add-on may send users back to from /users/authorize are capabilities.oauth2Consumer
+  .redirectionUrls (http(s) URLs without spaces, at most MAX_REDIRECT_URLS; see sandbox.model.authcodes).
 - Extension keys are unique per kind within a descriptor; a webhook may omit its key (ac-flask-hipchat's descriptors
   do), the installation gives it one. At most MAX_PER_KIND entries of a kind.
 """
@@ -29,6 +31,7 @@ from sandbox.http.validation import fault
 from sandbox.security.access import ALL_SCOPES
 
 MAX_PER_KIND = 50
+MAX_REDIRECT_URLS = 20
 INSTALLABLE_URLS = ("callbackUrl", "updateCallbackUrl", "installedUrl", "uninstalledUrl", "updatedUrl")
 
 
@@ -72,6 +75,10 @@ def schema() -> dict[str, Any]:
                         },
                     },
                     "configurable": {"type": "object", "required": ["url"], "properties": {"url": URL, "name": NAME}},
+                    "oauth2Consumer": {
+                        "type": "object",
+                        "properties": {"redirectionUrls": {"type": "array", "items": URL, "maxItems": MAX_REDIRECT_URLS}},
+                    },
                     **extension_schemas,
                 },
             },
@@ -96,6 +103,7 @@ class Declared:
     allow_room: bool
     allow_global: bool
     extensions: list[tuple[str, int, dict[str, Any]]] = field(default_factory=list)  # (kind, index among its kind, entry)
+    redirect_uris: tuple[str, ...] = ()
     document: dict[str, Any] = field(default_factory=dict)
 
 
@@ -131,6 +139,7 @@ def read(document: Any) -> Declared:
         allow_room=installable.get("allowRoom", True),
         allow_global=installable.get("allowGlobal", True),
         extensions=extensions(capabilities),
+        redirect_uris=tuple(capabilities.get("oauth2Consumer", {}).get("redirectionUrls", ())),
         document=document,
     )
 

@@ -8,10 +8,12 @@ Decisions and their sources:
 - The client and the declared extensions are committed before that POST, so the add-on can get a token while it
   handles it (ac-flask-hipchat does, to validate its installation). A POST that fails (refused, timed out, any
   non-2xx answer, a redirect) uninstalls them again, and the error (502) says why.
-- Uninstalling: DELETE {callbackUrl}/{oauthId} (ac-flask-hipchat serves DELETE /addon/installable/<oauth_id> under
-  its callbackUrl /addon/installable), then revocation whatever the add-on answered, or if it did not: the client
-  and with it its tokens, refresh tokens and codes; its extensions (declared or made over REST), glance pushes and
-  integration links. Its pending deliveries are cancelled: without the client they could not be signed.
+- Uninstalling: revocation first, the client and with it its tokens, refresh tokens and codes; its extensions
+  (declared or made over REST), glance pushes and integration links; its pending deliveries cancelled (without the
+  client they could not be signed). Then DELETE {callbackUrl}/{oauthId} (ac-flask-hipchat serves DELETE
+  /addon/installable/<oauth_id> under its callbackUrl /addon/installable), whatever the add-on answers. Revoked
+  before the DELETE so that the add-on can check the DELETE is genuine: its credentials no longer get a token (the
+  oauthId in the URL is public, the DELETE is unsigned). Issue 13, item 4; the example bot checks it that way.
 - One installation of an add-on (its key) per place: installing it again into the same room, or globally again, is a
   409 naming the first installation. DAC installation-flow: the key "has to uniquely identify your add-on"; an add-on
   "can be installed in multiple rooms in the same group (each installation will be a different OAuth client)";
@@ -36,7 +38,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from sandbox.delivery import outbound, rules
+from sandbox.delivery import outbound, rules, targets
 from sandbox.delivery.outbound import AddonUnreachable
 from sandbox.http.errors import HipChatError, bad_request, conflict, not_found
 from sandbox.model import descriptor
@@ -65,6 +67,7 @@ def new_client(
     scopes: Iterable[str],
     capabilities_url: str | None = None,
     installable: bool = False,
+    redirect_uris: Iterable[str] = (),
 ) -> str:
     """The installation's OAuth client; 409 when the add-on is installed in that place already.
 
@@ -82,8 +85,8 @@ def new_client(
         )
     client_id = str(uuid.uuid4())
     conn.execute(
-        "INSERT INTO oauth_clients (id, secret, name, addon_key, group_id, room_id, scopes, capabilities_url, installable_token, created)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO oauth_clients (id, secret, name, addon_key, group_id, room_id, scopes, capabilities_url, installable_token, created,"
+        " redirect_uris) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             client_id,
             secrets.token_urlsafe(30),
@@ -95,6 +98,7 @@ def new_client(
             capabilities_url,
             secrets.token_urlsafe(24) if installable else None,
             clock.now_us(),
+            " ".join(redirect_uris),
         ),
     )
     return client_id
@@ -102,7 +106,7 @@ def new_client(
 
 def create(conn: sqlite3.Connection, place: Place, declared: descriptor.Declared, descriptor_url: str) -> str:
     """The client, the installation's record and every declared extension, in the caller's transaction."""
-    client_id = new_client(conn, place, declared.key, declared.name, declared.scopes)
+    client_id = new_client(conn, place, declared.key, declared.name, declared.scopes, redirect_uris=declared.redirect_uris)
     now = clock.now_us()
     conn.execute(
         "INSERT INTO installations (client_id, descriptor_url, descriptor, callback_url, installed) VALUES (?, ?, ?, ?, ?)",
@@ -195,6 +199,10 @@ def install(database: Database, place: Place, descriptor_url: str, capabilities_
     declared = fetch(descriptor_url, timeout)
     check_place(declared, place)
     check_webhooks(declared)
+    try:  # the installation POST carries the oauthSecret: it goes only where a webhook may (issue 13, item 3)
+        targets.check(declared.callback_url, CALLBACK_FIELD)
+    except HipChatError as error:
+        raise descriptor.invalid(error) from None
     with database.write() as conn:
         client_id = create(conn, place, declared, descriptor_url)
         secret = conn.execute("SELECT secret FROM oauth_clients WHERE id = ?", (client_id,)).fetchone()["secret"]
@@ -222,13 +230,15 @@ def uninstall_url(callback_url: str, client_id: str) -> str:
 
 
 def uninstall(database: Database, client_id: str, timeout: float) -> dict[str, Any]:
-    """Tell the add-on (DELETE), then revoke whatever it answered; what the add-on answered."""
+    """Revoke, then tell the add-on (DELETE); what the add-on answered."""
     with database.read() as conn:
         row = conn.execute(
             "SELECT c.id, i.callback_url FROM oauth_clients c LEFT JOIN installations i ON i.client_id = c.id WHERE c.id = ?", (client_id,)
         ).fetchone()
     if row is None:
         raise not_found(f"Add-on installation {client_id} not found")
+    with database.write() as conn:
+        revoke(conn, client_id)
     told: dict[str, Any] = {"url": None, "status": None, "error": None}
     if row["callback_url"]:
         told["url"] = uninstall_url(row["callback_url"], client_id)
@@ -236,6 +246,4 @@ def uninstall(database: Database, client_id: str, timeout: float) -> dict[str, A
             told["status"] = outbound.send("DELETE", told["url"], timeout).status
         except AddonUnreachable as error:
             told["error"] = str(error)
-    with database.write() as conn:
-        revoke(conn, client_id)
     return told

@@ -31,6 +31,19 @@ ALL_SCOPES = (
     "view_room",
 )
 
+# What each scope lets a token do, as HipChat's consent screen listed it (DAC hipchat-rest-api-scopes' descriptions).
+SCOPE_DESCRIPTIONS = {
+    "admin_group": "Perform group administrative tasks",
+    "admin_room": "Perform room administrative tasks",
+    "import_data": "Import users, rooms, and chat history",
+    "manage_rooms": "Create, update, and remove rooms",
+    "send_message": "Send private one-on-one messages",
+    "send_notification": "Send room notifications",
+    "view_group": "View users, rooms, and other group information",
+    "view_messages": "View messages from chat rooms and private chats you have access to",
+    "view_room": "View room information and participants, but not history",
+}
+
 
 @dataclass(frozen=True)
 class Access:

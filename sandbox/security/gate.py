@@ -16,6 +16,9 @@ from sandbox.security.access import ENDPOINTS
 from sandbox.store import journal
 
 API_PREFIX = "/v2/"
+# Rate limited like /v2/ (its callers carry no token: counted by address): the consent page and its sign-in, which
+# answer anyone and check passwords (issue 13, item 2).
+LIMITED_PREFIXES = (API_PREFIX, "/users/")
 MAX_LISTENERS = 16  # gunicorn on a unix socket takes SERVER_NAME from the Host header: keep the set small
 AUTH_TEST_MESSAGE = "This auth_token has access to use this method."
 
@@ -30,7 +33,7 @@ def before() -> Response | None:
     if len(listening) < MAX_LISTENERS:
         listening.add((request.environ.get("SERVER_NAME", ""), request.environ.get("SERVER_PORT", "")))
     box.services["deliveries"].ensure_started()
-    if not request.path.startswith(API_PREFIX):
+    if not request.path.startswith(LIMITED_PREFIXES):
         return None
     token = auth.token_from_request()
     with box.db.write() as conn:

@@ -295,4 +295,17 @@ CREATE TABLE installations (
 ) WITHOUT ROWID;
 """
 
-MIGRATIONS: list[str] = [INITIAL, ADMIN_CREDENTIALS, INSTALLATIONS]
+# The authorization-code grant with consent (issue 13, item 2): the redirect URLs a client registered (its descriptor's
+# capabilities.oauth2Consumer.redirectionUrls, or SANDBOX_OAUTH_REDIRECT_URIS for the seeded add-on), space-separated;
+# the sessions of users signed in on the consent page (hashes only); codes found by expiry when they are purged.
+CONSENT = """
+ALTER TABLE oauth_clients ADD COLUMN redirect_uris TEXT NOT NULL DEFAULT '';
+CREATE TABLE user_sessions (
+    hash TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    expires INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX auth_codes_expires ON auth_codes(expires_at);
+"""
+
+MIGRATIONS: list[str] = [INITIAL, ADMIN_CREDENTIALS, INSTALLATIONS, CONSENT]

@@ -22,6 +22,7 @@ from tests.helpers import free_port
 ADMIN_TOKEN = "SandboxAdminT0ken"
 CLIENT_ID = "sandbox-test-client"
 CLIENT_SECRET = "sandbox-test-secret-of-32-characters"
+REDIRECT_URI = "https://addon.example/cb"  # registered for the seeded add-on (SANDBOX_OAUTH_REDIRECT_URIS)
 FAST_WEBHOOKS = {"webhook_poll": 0.05, "webhook_backoff": 0.1, "webhook_timeout": 2.0, "webhook_attempts": 3}
 
 
@@ -31,6 +32,7 @@ def settings_for(**overrides: Any) -> dict[str, Any]:
         "admin_token": ADMIN_TOKEN,
         "oauth_client_id": CLIENT_ID,
         "oauth_client_secret": CLIENT_SECRET,
+        "oauth_redirect_uris": f"{REDIRECT_URI},https://bot.example/done",
         "public_url": "http://sandbox.test",
         **FAST_WEBHOOKS,
         **overrides,

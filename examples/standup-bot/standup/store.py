@@ -62,13 +62,21 @@ class Store:
             with conn:
                 yield conn
 
-    def add_installation(self, installation: Installation, capabilities_url: str) -> None:
+    def add_installation(self, installation: Installation, capabilities_url: str, token: str, refresh_at: float) -> bool:
+        """Keep a new installation with its first token; False, and nothing changed, when its oauthId is known already
+        (an installation is never replaced: a forged POST would wipe the real one)."""
         with self.transaction() as conn:
-            conn.execute(
-                "INSERT OR REPLACE INTO installations (oauth_id, secret, group_id, room_id, capabilities_url, installed)"
+            added = conn.execute(
+                "INSERT OR IGNORE INTO installations (oauth_id, secret, group_id, room_id, capabilities_url, installed)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
                 (installation.oauth_id, installation.secret, installation.group_id, installation.room_id, capabilities_url, time.time()),
-            )
+            ).rowcount
+            if added:
+                conn.execute(
+                    "INSERT OR REPLACE INTO tokens (oauth_id, access_token, refresh_at) VALUES (?, ?, ?)",
+                    (installation.oauth_id, token, refresh_at),
+                )
+            return added == 1
 
     def installation(self, oauth_id: str) -> Installation | None:
         with self.transaction() as conn:

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 
 from standup.descriptor import SCOPES
-from standup.hipchat import Runtime
+from standup.hipchat import CallFailed, Runtime
 from standup.store import Installation, Store
 
 MARGIN_S = 60.0
@@ -28,6 +28,14 @@ class Tokens:
         kept = self.store.token(installation.oauth_id, now)
         if kept:
             return kept
+        token, due = self.fresh(installation)
+        self.store.save_token(installation.oauth_id, token, due)
+        return token
+
+    def fresh(self, installation: Installation) -> tuple[str, float]:
+        """A new token for these credentials, asked of HipChat (never the kept one), and when to refresh it; CallFailed
+        when HipChat refuses them."""
+        now = self.clock()
         granted = self.runtime.call(
             "getAccessToken",
             grantType="client_credentials",
@@ -35,5 +43,10 @@ class Tokens:
             clientSecret=installation.secret,
             scope=" ".join(SCOPES),
         )
-        self.store.save_token(installation.oauth_id, granted["access_token"], refresh_at(now, float(granted["expires_in"])))
-        return granted["access_token"]
+        return granted["access_token"], refresh_at(now, float(granted["expires_in"]))
+
+
+def refused_credentials(error: CallFailed) -> bool:
+    """Whether HipChat refused the client credentials themselves (401: unknown or revoked client, wrong secret), as
+    opposed to a failure that says nothing about them (the runtime or HipChat unreachable, a 5xx)."""
+    return isinstance(error.detail, dict) and error.detail.get("upstream_status") == 401

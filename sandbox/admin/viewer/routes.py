@@ -29,16 +29,16 @@ def make_viewer_blueprint() -> Blueprint:
 
     @viewer.get("/")
     def rooms_page() -> Response:
-        return _page(render_template("viewer/rooms.html", poll_ms=POLL_MS))
+        return page_response(render_template("viewer/rooms.html", poll_ms=POLL_MS))
 
     @viewer.get("/rooms/<seg:room>")
     def room_page(room: str) -> Response:
         """A room by id or by name (like the API); the page learns the rest from the messages JSON."""
-        return _page(render_template("viewer/room.html", room=room, poll_ms=POLL_MS))
+        return page_response(render_template("viewer/room.html", room=room, poll_ms=POLL_MS))
 
     @viewer.get("/addons")
     def addons_page() -> Response:
-        return _page(render_template("viewer/addons.html", poll_ms=POLL_MS))
+        return page_response(render_template("viewer/addons.html", poll_ms=POLL_MS))
 
     @viewer.post("/viewer/api/rooms/<seg:room>/messages")
     def post_message(room: str) -> Response:
@@ -66,8 +66,9 @@ def _no_store(response: Response) -> Response:
     return response
 
 
-def _page(html: str, status: int = 200) -> Response:
+def page_response(html: str, status: int = 200, policy: str = CONTENT_SECURITY_POLICY) -> Response:
+    """A page of the viewer (or the consent page): its content security policy, no sniffing, never cached."""
     response = make_response(html, status)
-    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    response.headers["Content-Security-Policy"] = policy
     response.headers["X-Content-Type-Options"] = "nosniff"
     return _no_store(response)

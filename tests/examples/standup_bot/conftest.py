@@ -28,14 +28,26 @@ class RuntimeStub:
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     expires_in: int = 3600
     failing: set[str] = field(default_factory=set)
+    revoked: set[str] = field(default_factory=set)  # OAuth clients HipChat no longer knows: getAccessToken is a 401
+    secrets: dict[str, str] = field(default_factory=dict)  # a client's one secret, where the test names it
+    failing_status: int = 401  # what a refused call's HipChat answered
+
+    def refuses(self, function: str, args: dict[str, Any]) -> bool:
+        if function in self.failing:
+            return True
+        if function != "getAccessToken":
+            return False
+        client = args.get("clientId")
+        return client in self.revoked or (client in self.secrets and self.secrets[client] != args.get("clientSecret"))
 
     def handle(self, request: Request) -> Response:
         function = request.path.rsplit("/", 1)[1]
         args = json.loads(request.get_data())["args"]
         self.calls.append((function, args))
-        if function in self.failing:
-            envelope = {"callback": "error", "contextWrites": {"to": {"status_code": "API_ERROR", "upstream_status": 401}}}
-            return Response(json.dumps(envelope), status=401, content_type="application/json")
+        if self.refuses(function, args):
+            status = 401 if function not in self.failing else self.failing_status
+            envelope = {"callback": "error", "contextWrites": {"to": {"status_code": "API_ERROR", "upstream_status": status}}}
+            return Response(json.dumps(envelope), status=status, content_type="application/json")
         answers = {
             "getCapabilities": {"links": {"self": HIPCHAT_CAPABILITIES}},
             "getAccessToken": {"access_token": f"token-{len(self.calls)}", "expires_in": self.expires_in, "scope": args.get("scope")},

@@ -99,10 +99,54 @@ def test_an_event_for_another_room_or_installation_is_refused(bot):
     assert deliver(bot, event("/standup hi", oauth_id="someone-else"), sign(installed)).status_code == 401
 
 
-def test_uninstall_forgets_the_installation(bot):
+def test_an_uninstall_after_hipchat_revoked_the_client_forgets_the_installation(bot, runtime):
     installed = install(bot)
+    runtime.revoked.add(installed.oauth_id)
     assert bot.delete(f"/installable/{installed.oauth_id}").status_code == 204
+    assert runtime.named("getAccessToken")[-1]["clientId"] == installed.oauth_id, "asked HipChat, not its kept token"
     assert deliver(bot, event("/standup hi"), sign(installed)).status_code == 401
+
+
+def test_an_uninstall_while_the_credentials_still_work_is_refused_and_keeps_the_installation(bot, runtime):
+    installed = install(bot)
+    response = bot.delete(f"/installable/{installed.oauth_id}")
+    assert response.status_code == 403 and "still work" in response.get_json()["error"]
+    assert deliver(bot, event("/standup hi"), sign(installed)).status_code == 204
+
+
+def test_an_uninstall_is_kept_off_when_hipchat_cannot_be_asked(bot, runtime):
+    installed = install(bot)
+    runtime.failing.add("getAccessToken")  # a 401 here would mean revoked: fail another way
+    runtime.failing_status = 502
+    response = bot.delete(f"/installable/{installed.oauth_id}")
+    assert response.status_code == 503
+    runtime.failing.clear()
+    assert deliver(bot, event("/standup hi"), sign(installed)).status_code == 204
+
+
+def test_an_install_with_a_known_oauth_id_and_another_secret_never_replaces_it(bot, runtime):
+    installed = install(bot)
+    runtime.secrets[installed.oauth_id] = installed.secret
+    body = {"oauthId": installed.oauth_id, "oauthSecret": "a-wrong-secret-of-a-plausible-length-xyz", "groupId": 1}
+    response = bot.post("/installable", json={**body, "capabilitiesUrl": "http://hipchat.test/v2/capabilities"})
+    assert response.status_code == 409
+    assert deliver(bot, event("/standup still here"), sign(installed)).status_code == 204
+    assert [args["clientSecret"] for args in runtime.named("getAccessToken")] == [installed.secret], "the kept token still serves"
+
+
+def test_the_same_installation_posted_again_changes_nothing(bot, runtime):
+    installed = install(bot)
+    install(bot, oauth_id=installed.oauth_id, secret=installed.secret)
+    assert len(runtime.named("getAccessToken")) == 1
+    assert deliver(bot, event("/standup hi"), sign(installed)).status_code == 204
+
+
+@pytest.mark.parametrize("field, value", [("groupId", "abc"), ("groupId", True), ("groupId", 1.5), ("roomId", "seven")])
+def test_a_non_numeric_group_or_room_id_is_a_400_naming_it(bot, runtime, field, value):
+    body = {"oauthId": "o", "oauthSecret": "s", "capabilitiesUrl": "http://hipchat.test/v2/capabilities", "groupId": 1, field: value}
+    response = bot.post("/installable", json=body)
+    assert response.status_code == 400 and field in response.get_json()["error"]
+    assert runtime.named("getAccessToken") == []
 
 
 def test_a_global_installation_answers_in_any_room(bot, runtime):

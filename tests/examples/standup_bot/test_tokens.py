@@ -11,7 +11,7 @@ def test_a_token_is_reused_until_shortly_before_expiry_then_refreshed(runtime, b
     clock = [1000.0]
     store = Store(bot_config.db_path)
     installation = Installation("oauth-1", "secret-1", 1, 7)
-    store.add_installation(installation, "http://hipchat.test/v2/capabilities")
+    store.add_installation(installation, "http://hipchat.test/v2/capabilities", "kept-token", 0.0)  # due at once
     tokens = Tokens(store, Runtime(bot_config.runtime_url), clock=lambda: clock[0])
     first = tokens.token(installation)
     clock[0] += 3600 - 61  # a minute and a second before it expires

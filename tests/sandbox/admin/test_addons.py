@@ -221,7 +221,21 @@ def test_a_global_install_declares_globally_and_its_webhook_fires_in_every_room(
     assert json.loads(request.get_data())["item"]["room"]["name"] == "Random"
 
 
-def test_uninstall_sends_the_delete_then_revokes_tokens_and_extensions(api, httpserver):
+def test_uninstall_revokes_then_sends_the_delete(api, httpserver):
+    """When the DELETE arrives the credentials get no token any more: that is how an add-on knows it is genuine."""
+    installed = install(api, httpserver)
+    asked: list[int] = []
+
+    def on_delete(_request: Request) -> Response:
+        asked.append(token_for(api, installed).status_code)
+        return Response(status=204)
+
+    httpserver.expect_request(f"/installed/{installed['id']}", method="DELETE").respond_with_handler(on_delete)
+    assert api.delete(f"{ADDONS}/{installed['id']}").get_json()["callback"]["status"] == 204
+    assert asked == [401]
+
+
+def test_uninstall_sends_the_delete_and_revokes_tokens_and_extensions(api, httpserver):
     httpserver.expect_request(re.compile(r"^/installed/.+$"), method="DELETE").respond_with_data("", status=204)
     httpserver.expect_request("/standup", method="POST").respond_with_data("", status=204)
     installed = install(api, httpserver)
@@ -348,3 +362,60 @@ def test_a_bad_install_request_is_a_400_naming_the_field(api, body, field):
 
 def test_installing_into_a_missing_room_is_a_404(api):
     assert api.post(ADDONS, {"descriptor_url": "http://addon.example/d.json", "room_id": 999}).status_code == 404
+
+
+def installs_posted(httpserver) -> list[str]:
+    return [r.path for r, _ in httpserver.log if r.method in ("POST", "DELETE") and r.path.startswith("/installed")]
+
+
+def hooks_elsewhere() -> list[dict[str, Any]]:
+    return [{"url": "https://hooks.example.com/standup", "event": "room_message", "pattern": "^/standup", "name": "Standup"}]
+
+
+@pytest.mark.parametrize(
+    ("settings", "callback"),
+    [
+        ({"public_url": "http://127.0.0.1:{port}"}, "http://127.0.0.1:{port}/installed"),  # the sandbox itself
+        ({"public_url": "http://127.0.0.1:{port}"}, "http://localhost:{port}/installed"),  # loopback aliases of it
+        ({"public_url": "http://127.0.0.1:{port}"}, "http://127.1:{port}/installed"),
+        ({"public_url": "http://127.0.0.1:{port}"}, "http://[::ffff:127.0.0.1]:{port}/installed"),
+        ({"webhook_allowed_hosts": "hooks.example.com"}, "http://127.0.0.1:{port}/installed"),  # outside the allowed hosts
+    ],
+    ids=["itself", "localhost", "127.1", "mapped-v6", "not-allowed"],
+)
+def test_an_installation_callback_the_target_rules_refuse_gets_no_post(httpserver, settings, callback):
+    """The httpserver stands where the sandbox is (its public URL), or outside SANDBOX_WEBHOOK_ALLOWED_HOSTS: the POST
+    that would carry the oauthSecret there is never sent, and nothing is installed."""
+    port = httpserver.port
+    app = make_app(**{name: value.format(port=port) for name, value in settings.items()})
+    try:
+        api = Api(app.test_client())
+        document = descriptor(httpserver, webhook=hooks_elsewhere())
+        document["capabilities"]["installable"]["callbackUrl"] = callback.format(port=port)
+        response = api.post(ADDONS, {"descriptor_url": serve(httpserver, document), "room_id": 1})
+        assert response.status_code == 400, response.get_json()
+        assert (error_of(response)["field"], error_of(response)["validation"]) == ("capabilities.installable.callbackUrl", "target")
+        assert installs_posted(httpserver) == []
+        assert [item["addon_key"] for item in api.get(ADDONS).get_json()["items"]] == ["sandbox-addon"]
+    finally:
+        stop(app)
+
+
+def test_an_uninstall_delete_the_target_rules_now_refuse_is_not_sent(tmp_path, httpserver):
+    """Installed before SANDBOX_WEBHOOK_ALLOWED_HOSTS was set: the DELETE is judged again, not sent, and the
+    installation revoked all the same."""
+    db_path = str(tmp_path / "addons.db")
+    before = make_app(db=db_path)
+    installed = install(Api(before.test_client()), httpserver, webhook=hooks_elsewhere())
+    before.extensions["sandbox"].services["deliveries"].stop()
+    after = make_app(db=db_path, webhook_allowed_hosts="hooks.example.com")
+    try:
+        api = Api(after.test_client())
+        httpserver.expect_request(re.compile(r"^/installed/.+$"), method="DELETE").respond_with_data("", status=204)
+        told = api.delete(f"{ADDONS}/{installed['id']}").get_json()["callback"]
+        assert told["status"] is None and told["error"].startswith("refused: localhost is not one of the hosts")
+        assert installs_posted(httpserver) == ["/installed"], "the install POST, no DELETE"
+        assert token_for(api, installed).status_code == 401
+    finally:
+        stop(after)
+        stop(before)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
+from urllib.parse import urlencode
 
 from tests.sandbox.conftest import ADMIN_TOKEN, CLIENT_ID, Api, basic, make_app, send, stop
 
@@ -11,7 +13,8 @@ from tests.sandbox.conftest import ADMIN_TOKEN, CLIENT_ID, Api, basic, make_app,
 def test_reset_empties_the_sandbox_but_keeps_the_admin_token(api):
     send(api, "General", "soon gone")
     body = api.post("/_sandbox/reset").get_json()
-    assert body["admin_token"] == ADMIN_TOKEN and body["demo"] is None
+    assert body["demo"] is None
+    assert api.get("/_sandbox/journal").status_code == 200, "the admin token still opens /_sandbox/"
     assert api.get("/v2/room").get_json()["items"] == []
     assert api.get("/v2/user").get_json()["items"][0]["mention_name"] == "admin"
 
@@ -136,8 +139,18 @@ def test_installing_an_add_on_gives_credentials_that_get_tokens(api):
 
 
 def test_the_journal_keeps_no_oauth_code_from_a_redirect(api):
-    response = api.with_token(None).get(f"/users/authorize?client_id={CLIENT_ID}&redirect_uri=https://bot.example/done&state=s1")
-    code = response.headers["Location"].split("code=", 1)[1].split("&", 1)[0]
-    entry = api.get("/_sandbox/journal").get_json()["items"][-1]
+    consent = {"client_id": CLIENT_ID, "redirect_uri": "https://bot.example/done", "state": "s1", "user_id": "@bob", "approve": True}
+    location = api.post("/_sandbox/api/consents", consent).get_json()["location"]
+    code = location.split("code=", 1)[1].split("&", 1)[0]
+    signed_in = api.with_token(None)
+    signed_in.client.post("/users/authorize/sign-in", data={"username": "@bob", "password": "demo-password", **consent})
+    page = signed_in.client.get("/users/authorize?" + urlencode({k: consent[k] for k in ("client_id", "redirect_uri", "state")}))
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    form = {"client_id": CLIENT_ID, "redirect_uri": "https://bot.example/done", "state": "s1", "csrf_token": csrf, "decision": "approve"}
+    response = signed_in.client.post("/users/authorize", data=form)
+    assert response.status_code == 302
+    entries = api.get("/_sandbox/journal").get_json()["items"]
+    entry = entries[-1]
     assert entry["response"] == "Location: https://bot.example/done?code=%5Bredacted%5D&state=s1"
+    assert "demo-password" not in str(entries) and csrf not in str(entries)
     assert code not in str(entry)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.sandbox.conftest import ADMIN_TOKEN, send
+from tests.sandbox.conftest import ADMIN_TOKEN, CLIENT_SECRET, send
 
 OPEN = {"admin.login", "viewer.rooms_page", "viewer.room_page", "viewer.addons_page", "viewer.static"}
 
@@ -45,7 +45,9 @@ def test_every_sandbox_admin_route_is_guarded(sandbox_app):
 )
 def test_a_cross_site_reset_wipes_nothing(api, headers):
     send(api, "General", "still here")
-    response = api.client.post("/_sandbox/reset", data="{}", headers={**headers, "Content-Type": "text/plain", "Origin": "http://evil.example"})
+    response = api.client.post(
+        "/_sandbox/reset", data="{}", headers={**headers, "Content-Type": "text/plain", "Origin": "http://evil.example"}
+    )
     assert response.status_code == 401
     assert api.get("/v2/room/General").status_code == 200
 
@@ -98,3 +100,38 @@ def test_only_hashes_are_stored(api, sandbox_app):
     with sandbox_app.extensions["sandbox"].db.read() as conn:
         stored = str([tuple(row) for row in conn.execute("SELECT * FROM admin_credentials")])
     assert code not in stored and session not in stored
+
+
+def viewer_session(api) -> str:
+    code = api.post("/_sandbox/api/logins").get_json()["code"]
+    return api.client.post("/_sandbox/login", json={"code": code}).get_json()["token"]
+
+
+@pytest.mark.parametrize("path", ["/_sandbox/seed", "/_sandbox/reset"])
+def test_seed_and_reset_answer_no_secret(api, path):
+    response = api.post(path)
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert ADMIN_TOKEN not in text and CLIENT_SECRET not in text
+    assert "admin_token" not in response.get_json() and "oauth_client_secret" not in response.get_json()
+
+
+def test_a_viewer_session_cannot_mint_login_links(api):
+    response = api.with_token(viewer_session(api)).post("/_sandbox/api/logins")
+    assert response.status_code == 403
+    assert "code" not in response.get_json()
+
+
+def test_a_viewer_session_reads_no_add_on_secret(api):
+    installed = api.post("/_sandbox/api/addons", {"key": "helper", "scopes": ["send_notification"]}).get_json()
+    assert installed["oauth_secret"], "the admin token reads it"
+    session = api.with_token(viewer_session(api))
+    listed = session.get("/_sandbox/api/addons").get_json()["items"]
+    for seen in (
+        next(item for item in listed if item["id"] == installed["id"]),
+        session.get(f"/_sandbox/api/addons/{installed['id']}").get_json(),
+    ):
+        assert seen["oauth_secret"] is None and seen["installable_url"] is None
+    made = session.post("/_sandbox/api/addons", {"key": "other", "scopes": ["send_notification"]}).get_json()
+    assert made["oauth_secret"] is None and made["installable_url"] is None
+    assert CLIENT_SECRET not in str(session.get("/_sandbox/api/addons").get_json())

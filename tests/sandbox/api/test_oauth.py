@@ -73,11 +73,8 @@ def test_personal_grant_gives_a_long_lived_user_token(api):
 
 
 def test_authorization_code_flow(api):
-    redirected = api.client.get(
-        f"/users/authorize?client_id={CLIENT_ID}&redirect_uri=https://addon.example/cb&scope=view_room&state=xyz&user_id=%40carol"
-    )
-    assert redirected.status_code == 302
-    location = redirected.headers["Location"]
+    consent = {"client_id": CLIENT_ID, "redirect_uri": "https://addon.example/cb", "scope": "view_room", "state": "xyz"}
+    location = api.post("/_sandbox/api/consents", {**consent, "user_id": "@carol", "approve": True}).get_json()["location"]
     assert location.startswith("https://addon.example/cb?code=") and location.endswith("&state=xyz")
     code = location.split("code=")[1].split("&")[0]
     data = {"grant_type": "authorization_code", "code": code, "redirect_url": "https://addon.example/cb"}

@@ -10,6 +10,7 @@ from werkzeug import Response
 
 from sandbox.delivery import outbound
 from sandbox.delivery.outbound import AddonUnreachable
+from tests.sandbox.conftest import make_app, stop
 
 
 def test_a_descriptor_redirected_within_its_origin_is_followed(httpserver):
@@ -68,10 +69,26 @@ def test_an_answer_that_trickles_past_the_deadline_is_cut_off(httpserver):
     assert time.monotonic() - started < 1.5
 
 
-def test_a_post_is_never_redirected_and_its_answer_is_cut(httpserver):
+def test_a_post_is_never_redirected_and_its_answer_is_cut(sandbox_app, httpserver):
+    with sandbox_app.app_context():
+        post_twice(httpserver)
+
+
+def post_twice(httpserver) -> None:
     httpserver.expect_request("/installed", method="POST").respond_with_data("", status=307, headers={"Location": "/other"})
     answer = outbound.send("POST", httpserver.url_for("/installed"), 2.0, {"oauthId": "x"})
     assert (answer.status, answer.ok) == (307, False)
     assert [request.path for request, _ in httpserver.log] == ["/installed"]
     httpserver.expect_request("/long", method="POST").respond_with_data("y" * (outbound.MAX_ANSWER_BYTES * 2), status=500)
     assert len(outbound.send("POST", httpserver.url_for("/long"), 2.0, {}).body) == outbound.MAX_ANSWER_BYTES
+
+
+def test_a_post_the_target_rules_refuse_sends_nothing(httpserver):
+    app = make_app(webhook_allowed_hosts="hooks.example.com")
+    try:
+        httpserver.expect_request("/installed", method="POST").respond_with_data("", status=204)
+        with app.app_context(), pytest.raises(AddonUnreachable, match="refused: localhost is not one of the hosts"):
+            outbound.send("POST", httpserver.url_for("/installed"), 2.0, {"oauthSecret": "s"})
+        assert httpserver.log == []
+    finally:
+        stop(app)
