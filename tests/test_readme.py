@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import fields
 
+from common import envsettings
 from runtime.config import Settings
 from sandbox.config import SandboxSettings
+from standup.config import Config as BotConfig
 from tests.helpers import ROOT
 
 README = (ROOT / "README.md").read_text()
@@ -26,3 +29,12 @@ def test_every_setting_is_in_the_configuration_tables():
         row = re.search(rf"^\| `{env}` \| ?(`[^`]*`)? ?\|", README, re.M)
         assert row, f"{env} is not in the README"
         assert (row.group(1) or "") == (f"`{default}`" if default else ""), f"{env}: README default differs from {default!r}"
+
+
+def test_the_configuration_tables_say_what_each_setting_takes():
+    takes = {**envsettings.takes_table(Settings), **envsettings.takes_table(SandboxSettings)}
+    takes.update({f.metadata["env"]: f.metadata["takes"] for f in fields(BotConfig)})
+    for env, kind in takes.items():
+        row = re.search(rf"^\| `{env}` \|[^|]*\| ([^|]*) \|", README, re.M)
+        assert row, f"{env} is not in the README"
+        assert row.group(1) == kind, f"{env}: the README says it takes {row.group(1)!r}, the settings {kind!r}"
