@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 
 import pytest
@@ -212,7 +213,11 @@ def test_without_the_setting_the_url_the_request_came_to_is_used(client):
 @pytest.mark.parametrize("language", ALL_LANGUAGES)
 def test_html_breaking_text_is_always_escaped(client, language):
     args = {"roomIdOrName": "Ops Room", "message": "</script><script>alert(1)</script> & \u2028"}
-    text = snippet(client, "sendRoomNotification", language, args).get_data(as_text=True)
+    response = snippet(client, "sendRoomNotification", language, args)
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200, text
+    lt, gt = r"\\{1,2}u\{?0*3c\}?", r"\\{1,2}u\{?0*3e\}?"  # < and > escaped (a backslash more inside a string or here-document)
+    assert re.search(f"{lt}/script{gt}{lt}script{gt}alert\\(1\\)", text)  # the message is there, escaped
     assert "</script>" not in text
     assert "\u2028" not in text
 
