@@ -254,7 +254,7 @@ def test_a_curl_snippet_without_secrets_reads_nothing_from_the_environment(clien
 
 
 def test_the_shell_expands_only_the_secrets_in_a_curl_here_document(client, tmp_path):
-    args = {"roomIdOrName": "Ops Room", "message": "$HOME $(id) `id` ${PATH} \\ \\\\n \"q\"\nEOF\nJSON\n"}
+    args = {"roomIdOrName": "Ops Room", "message": '$HOME $(id) `id` ${PATH} \\ \\\\n "q"\nEOF\nJSON\n'}
     text = snippet(client, "sendRoomNotification", "curl", args).get_data(as_text=True)
     heredoc = text[text.index("<<JSON |\n") + len("<<JSON |\n") : text.index("\nJSON\n")]
     script = tmp_path / "body.sh"
