@@ -23,10 +23,11 @@ class Settings:
         },
     )
     connect_timeout: float = field(
-        default=5.0, metadata={"env": "HIPCHAT_CONNECT_TIMEOUT", "help": "Seconds to wait for a connection to the upstream."}
+        default=5.0,
+        metadata={"env": "HIPCHAT_CONNECT_TIMEOUT", "unit": "seconds", "help": "Seconds to wait for a connection to the upstream."},
     )
     read_timeout: float = field(
-        default=30.0, metadata={"env": "HIPCHAT_READ_TIMEOUT", "help": "Seconds to wait for the upstream's answer."}
+        default=30.0, metadata={"env": "HIPCHAT_READ_TIMEOUT", "unit": "seconds", "help": "Seconds to wait for the upstream's answer."}
     )
     ca_bundle: str = field(
         default="",
@@ -36,12 +37,14 @@ class Settings:
         },
     )
     max_upstream_bytes: int = field(
-        default=50 * 1024 * 1024, metadata={"env": "HIPCHAT_MAX_RESPONSE_BYTES", "help": "Largest upstream answer the runtime reads."}
+        default=50 * 1024 * 1024,
+        metadata={"env": "HIPCHAT_MAX_RESPONSE_BYTES", "unit": "bytes", "help": "Largest upstream answer the runtime reads."},
     )
     max_body_bytes: int = field(
         default=1024 * 1024,
         metadata={
             "env": "RUNTIME_MAX_BODY_BYTES",
+            "unit": "bytes",
             "help": "Largest call body accepted (JSON or form-encoded), and largest args field of a multipart call.",
         },
     )
@@ -54,12 +57,17 @@ class Settings:
     )
     file_max_bytes: int = field(
         default=25 * 1024 * 1024,
-        metadata={"env": "FILE_MAX_BYTES", "help": "Largest file a File argument may carry (upload, data: URI or fetched URL)."},
+        metadata={
+            "env": "FILE_MAX_BYTES",
+            "unit": "bytes",
+            "help": "Largest file a File argument may carry (upload, data: URI or fetched URL).",
+        },
     )
     file_fetch_timeout: float = field(
         default=10.0,
         metadata={
             "env": "FILE_FETCH_TIMEOUT",
+            "unit": "seconds",
             "help": "Seconds allowed for the whole fetch of a File URL: connect, redirects, headers and body.",
         },
     )
@@ -88,7 +96,12 @@ class Settings:
         default="", metadata={"env": "RUNTIME_CATALOG", "help": "Path of the catalog (default: the bundled metadata.json)."}
     )
     log_level: str = field(
-        default="INFO", metadata={"env": "RUNTIME_LOG_LEVEL", "help": "Level of the runtime's log (INFO: one line per call)."}
+        default="INFO",
+        metadata={
+            "env": "RUNTIME_LOG_LEVEL",
+            "choices": ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"),
+            "help": "Level of the runtime's log (INFO: one line per call).",
+        },
     )
     public_url: str = field(
         default="",

@@ -62,7 +62,11 @@ class SandboxSettings:
     )
     limits: str = field(
         default="generous",
-        metadata={"env": "SANDBOX_LIMITS", "help": "generous, or hipchat for HipChat's figures (500/5 min, 100 for user tokens, 30/min)."},
+        metadata={
+            "env": "SANDBOX_LIMITS",
+            "choices": ("generous", "hipchat"),
+            "help": "generous, or hipchat for HipChat's figures (500/5 min, 100 for user tokens, 30/min).",
+        },
     )
     rate_limit: int = field(
         default=0, metadata={"env": "SANDBOX_RATE_LIMIT", "help": "Requests per window per token (0: from SANDBOX_LIMITS)."}
@@ -70,18 +74,24 @@ class SandboxSettings:
     user_rate_limit: int = field(
         default=0, metadata={"env": "SANDBOX_USER_RATE_LIMIT", "help": "Requests per window per user token (0: from SANDBOX_LIMITS)."}
     )
-    rate_window: int = field(default=300, metadata={"env": "SANDBOX_RATE_WINDOW", "help": "Rate-limit window in seconds."})
+    rate_window: int = field(
+        default=300, metadata={"env": "SANDBOX_RATE_WINDOW", "unit": "seconds", "help": "Rate-limit window in seconds."}
+    )
     flood_limit: int = field(
         default=0, metadata={"env": "SANDBOX_FLOOD_LIMIT", "help": "Messages per flood window per token and room (0: from SANDBOX_LIMITS)."}
     )
-    flood_window: int = field(default=60, metadata={"env": "SANDBOX_FLOOD_WINDOW", "help": "Flood-control window in seconds."})
+    flood_window: int = field(
+        default=60, metadata={"env": "SANDBOX_FLOOD_WINDOW", "unit": "seconds", "help": "Flood-control window in seconds."}
+    )
     token_ttl: int = field(
-        default=3600, metadata={"env": "SANDBOX_TOKEN_TTL", "help": "expires_in of tokens from /v2/oauth/token, seconds."}
+        default=3600,
+        metadata={"env": "SANDBOX_TOKEN_TTL", "unit": "seconds", "help": "expires_in of tokens from /v2/oauth/token, seconds."},
     )
     max_upload_bytes: int = field(
         default=32 * 1024 * 1024,
         metadata={
             "env": "SANDBOX_MAX_UPLOAD_BYTES",
+            "unit": "bytes",
             "help": "Largest request body (file shares, photos; above the runtime's 25 MB files).",
         },
     )
@@ -89,15 +99,22 @@ class SandboxSettings:
         default=5.0,
         metadata={
             "env": "SANDBOX_WEBHOOK_TIMEOUT",
+            "unit": "seconds",
             "help": "Seconds a webhook (or an add-on's descriptor, install or uninstall call) may take.",
         },
     )
     webhook_attempts: int = field(default=5, metadata={"env": "SANDBOX_WEBHOOK_ATTEMPTS", "help": "Delivery attempts before giving up."})
     webhook_backoff: float = field(
-        default=2.0, metadata={"env": "SANDBOX_WEBHOOK_BACKOFF", "help": "Seconds before the first retry; doubles each attempt."}
+        default=2.0,
+        metadata={"env": "SANDBOX_WEBHOOK_BACKOFF", "unit": "seconds", "help": "Seconds before the first retry; doubles each attempt."},
     )
     webhook_poll: float = field(
-        default=1.0, metadata={"env": "SANDBOX_WEBHOOK_POLL", "help": "Seconds between scans for due deliveries (new ones start at once)."}
+        default=1.0,
+        metadata={
+            "env": "SANDBOX_WEBHOOK_POLL",
+            "unit": "seconds",
+            "help": "Seconds between scans for due deliveries (new ones start at once).",
+        },
     )
     webhook_allowed_hosts: str = field(
         default="",

@@ -25,11 +25,6 @@ check_php() { have php && php -m 2>/dev/null | grep -qx curl; }
 check_csharp() { have dotnet || { have mcs && have mono; }; }
 present() { if declare -F "check_$1" >/dev/null; then "check_$1"; else have "$1"; fi; }
 
-# The curl snippet reads secrets with --variable (curl 8.3 and later); Debian 12 has 7.88, its backports 8.14.
-curl_version() { curl --version 2>/dev/null | awk 'NR == 1 { print $2 }'; }
-curl_recent() { curl_version | awk -F. '{ exit !($1 > 8 || ($1 == 8 && $2 >= 3)) }'; }
-debian_12() { grep -q '^12' /etc/debian_version 2>/dev/null; }
-
 why_not=""
 if [ "$(id -u)" != 0 ]; then
   why_not="not root"
@@ -80,36 +75,6 @@ for entry in "${TOOLCHAINS[@]}"; do
     missing_count=$((missing_count + 1))
   fi
 done
-
-if have curl && ! curl_recent; then
-  old=$(curl_version)
-  skips="the curl snippet runs (they need curl 8.3+ for --variable)"
-  if ! debian_12; then
-    line "curl 8.3+" "curl is $old, and no newer one is known for this system; $skips will skip"
-    missing_count=$((missing_count + 1))
-  elif [ -n "$why_not" ]; then
-    line "curl 8.3+" "curl is $old, not upgraded ($why_not: apt-get install -t bookworm-backports curl); $skips will skip"
-    missing_count=$((missing_count + 1))
-  else
-    printf 'install-toolchains: %-9s curl is %s; installing curl from bookworm-backports ... ' "curl 8.3+" "$old"
-    sources=/etc/apt/sources.list.d/bookworm-backports.sources
-    if [ ! -e "$sources" ]; then
-      printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
-        >"$sources"
-      updated=""  # the new source needs an apt-get update
-    fi
-    apt_update
-    if ! error=$(apt_install -t bookworm-backports curl); then
-      echo "FAILED ($error); $skips will skip"
-      missing_count=$((missing_count + 1))
-    elif curl_recent; then
-      echo "installed $(curl_version)"
-    else
-      echo "FAILED (curl is still $(curl_version)); $skips will skip"
-      missing_count=$((missing_count + 1))
-    fi
-  fi
-fi
 
 if [ $missing_count -gt 0 ]; then
   echo "install-toolchains: $missing_count missing; the tests that need them skip and say why${updated:+ (apt-get output: $LOG)}"

@@ -15,6 +15,8 @@ from runtime.app import create_app
 from runtime.config import Settings
 from tests.helpers import ROOT, TOKEN, free_port, procfile_command, runtime_under_gunicorn, start_gunicorn, wait_http
 
+pytest_plugins = ("tests.ci_skips",)  # under CI=true a skip fails, naming what is missing
+
 
 @pytest.fixture
 def upstream(httpserver: HTTPServer) -> HTTPServer:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from dataclasses import fields
 
+from common import envsettings
 from runtime.config import Settings
 from sandbox.config import SandboxSettings
+from standup.config import Config as BotConfig
 from tests.helpers import ROOT
 
 README = (ROOT / "README.md").read_text()
@@ -55,3 +58,12 @@ def test_every_page_the_docs_link_to_exists():
 def test_the_readme_sends_the_reader_to_every_page_of_docs():
     linked = {target for target in LINK.findall(README)}
     assert {f"docs/{page.name}" for page in (ROOT / "docs").glob("*.md")} <= linked
+
+
+def test_the_configuration_tables_say_what_each_setting_takes():
+    takes = {**envsettings.takes_table(Settings), **envsettings.takes_table(SandboxSettings)}
+    takes.update({f.metadata["env"]: f.metadata["takes"] for f in fields(BotConfig)})
+    for env, kind in takes.items():
+        row = re.search(rf"^\| `{env}` \|[^|]*\| ([^|]*) \|", CONFIGURATION, re.M)
+        assert row, f"{env} is not in docs/configuration.md"
+        assert row.group(1) == kind, f"{env}: docs/configuration.md says it takes {row.group(1)!r}, the settings {kind!r}"

@@ -208,12 +208,13 @@ def shell_quote(text: str) -> str:
     return "'" + text.replace("'", "'\\''") + "'"
 
 
-def curl_json(entries: tuple[Entry, ...], before: str = "", after: str = "") -> str:
-    """The args JSON for curl's --expand-json/--expand-form-string, indented one level: each secret is curl's
-    {{NAME:json}} (curl 8.3 reads the variable from the environment and JSON-escapes it). Any "{{" of a value is
-    written {\\u007b so that curl never expands it; JSON can hold "{{" only inside a string, so nothing else changes."""
-    parts = [f'"{{{{{s.env}:json}}}}"' if isinstance(s, Hole) else s.replace("{{", "{\\u007b") for s in json_segments(entries, False)]
-    return before + "".join(parts).replace("\n", "\n  ") + after
+def heredoc_json(entries: tuple[Entry, ...]) -> str:
+    r"""The args JSON as the text of a shell here-document with an unquoted delimiter: each secret is "${NAME_JSON}"
+    (its JSON-escaped value, which the snippet reads from the environment first); in the rest, every \, $ and ` is
+    escaped, so that the shell expands nothing else. No line of pretty JSON can be the delimiter (JSON, EOF): each one
+    starts with a brace or a space."""
+    parts = [f'"${{{s.env}_JSON}}"' if isinstance(s, Hole) else re.sub(r"([\\$`])", r"\\\1", s) for s in json_segments(entries, False)]
+    return "".join(parts)
 
 
 def curl_form_file(name: str, path: str) -> str:

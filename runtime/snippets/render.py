@@ -57,7 +57,7 @@ _environment.filters.update(
     cs=literals.csharp_string,
     cs_json=literals.csharp_json,
     sh=literals.shell_quote,
-    curl_json=literals.curl_json,
+    heredoc_json=literals.heredoc_json,
     curl_form_file=literals.curl_form_file,
 )
 

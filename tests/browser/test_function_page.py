@@ -89,6 +89,7 @@ def test_on_a_phone_the_code_wraps_instead_of_running_off(page, recorded_runtime
     assert outside(page, ".call-form input, .call-form textarea, .call-form select, .tabs [role=tab], #copy-snippet", PHONE) == []
     exported = requests.post(f"{recorded_runtime}/api/HipChat/{FUNCTION}/snippet/curl", json={"args": args}, timeout=10)
     assert page.locator("#snippet code").text_content() == exported.text  # wrapped on screen, unchanged for Copy
+    assert "--data-binary @-" in exported.text and "<<JSON" in exported.text  # the curl 7.68 form: args on stdin
 
 
 def test_the_rate_limit_reset_shows_as_a_local_time_and_a_countdown(page, shot, recorded_runtime, upstream):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import re
+import subprocess
 
 import pytest
 
@@ -211,7 +213,11 @@ def test_without_the_setting_the_url_the_request_came_to_is_used(client):
 @pytest.mark.parametrize("language", ALL_LANGUAGES)
 def test_html_breaking_text_is_always_escaped(client, language):
     args = {"roomIdOrName": "Ops Room", "message": "</script><script>alert(1)</script> & \u2028"}
-    text = snippet(client, "sendRoomNotification", language, args).get_data(as_text=True)
+    response = snippet(client, "sendRoomNotification", language, args)
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200, text
+    lt, gt = r"\\{1,2}u\{?0*3c\}?", r"\\{1,2}u\{?0*3e\}?"  # < and > escaped (a backslash more inside a string or here-document)
+    assert re.search(f"{lt}/script{gt}{lt}script{gt}alert\\(1\\)", text)  # the message is there, escaped
     assert "</script>" not in text
     assert "\u2028" not in text
 
@@ -231,29 +237,29 @@ def test_non_finite_numbers_cannot_be_written_into_a_snippet(client):
     assert (envelope_to(response)["status_code"], envelope_to(response)["fields"]) == ("JSON_VALIDATION", ["targetOptions"])
 
 
-def test_the_curl_snippet_reads_secrets_through_curl_variables_not_a_shell_helper(client):
+def test_the_curl_snippet_reads_secrets_from_the_environment_into_a_here_document_on_stdin(client):
     text = snippet(client, "getRoom", "curl", {"authToken": SECRET, "roomIdOrName": "Ops Room"}).get_data(as_text=True)
 
-    assert "awk" not in text and "json_string" not in text
-    assert "  --variable %HIPCHAT_TOKEN= \\\n" in text
-    assert '"authToken": "{{HIPCHAT_TOKEN:json}}"' in text
-    assert "--expand-json '" in text
-    assert len(text.splitlines()) <= 12
-    assert max(len(line) for line in text.splitlines()) <= 120
+    assert "HIPCHAT_TOKEN_JSON=$(json <<EOF\n$HIPCHAT_TOKEN\nEOF\n)\n" in text
+    assert '"authToken": "${HIPCHAT_TOKEN_JSON}"' in text
+    assert "--data-binary @- 'http://localhost/api/HipChat/getRoom' <<JSON |\n" in text
+    assert "--variable" not in text and "--expand-" not in text and "--json" not in text
 
 
-def test_a_curl_snippet_without_secrets_sends_plain_json(client):
+def test_a_curl_snippet_without_secrets_reads_nothing_from_the_environment(client):
     text = client.get("/api/HipChat/getCapabilities/snippet/curl").get_data(as_text=True)
 
-    assert "--variable" not in text and "--expand-" not in text
-    assert "  --json '{\"args\": {}}' \\\n" in text
-    assert "# Needs curl 7.82 or later (--json)." in text
+    assert "json()" not in text and "$(json" not in text
+    assert '<<JSON |\n{"args": {}}\nJSON\n' in text
 
 
-def test_double_braces_in_a_curl_value_are_escaped_so_curl_never_expands_them(client):
-    args = {"roomIdOrName": "Ops Room", "message": "{{HIPCHAT_TOKEN}} \\{{x:json}} {{{"}
+def test_the_shell_expands_only_the_secrets_in_a_curl_here_document(client, tmp_path):
+    args = {"roomIdOrName": "Ops Room", "message": '$HOME $(id) `id` ${PATH} \\ \\\\n "q"\nEOF\nJSON\n'}
     text = snippet(client, "sendRoomNotification", "curl", args).get_data(as_text=True)
+    heredoc = text[text.index("<<JSON |\n") + len("<<JSON |\n") : text.index("\nJSON\n")]
+    script = tmp_path / "body.sh"
+    script.write_text(f"cat <<JSON\n{heredoc}\nJSON\n")
 
-    body = text.split("--expand-json '", 1)[1].split("' \\\n", 1)[0]
-    assert body.count("{{") == 1  # only the token's own variable
-    assert json.loads(body.replace('"{{HIPCHAT_TOKEN:json}}"', '"t"'))["args"]["message"] == args["message"]
+    expanded = subprocess.run(["sh", str(script)], env={"HIPCHAT_TOKEN_JSON": 'a\\"b', "HOME": "/h"}, capture_output=True, text=True)
+
+    assert json.loads(expanded.stdout)["args"] == {**args, "authToken": 'a"b'}

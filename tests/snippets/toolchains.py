@@ -55,20 +55,8 @@ def _csharp(source: Path) -> list[list[str]]:
 INSTALL = "scripts/install-toolchains.sh installs it (apt-get)."
 
 
-def _curl_too_old() -> str:
-    words = subprocess.run(["curl", "--version"], capture_output=True, text=True, timeout=60).stdout.split()
-    version = words[1] if len(words) > 1 else "unknown"
-    needed = "The curl snippet needs curl 8.3 or later (--variable, --expand-json)"
-    return f"{needed}; this curl is {version}. Debian 12 has 7.88, bookworm-backports 8.14."
 TOOLCHAINS: dict[str, Toolchain] = {
-    "curl": Toolchain(
-        "curl",
-        ("sh", "curl"),
-        lambda s: [["sh", str(s)]],
-        INSTALL,
-        probe=("curl", "--variable", "probe=1", "--version"),  # an older curl refuses the unknown option
-        probe_failed=_curl_too_old,
-    ),
+    "curl": Toolchain("curl", ("sh", "curl", "sed", "awk"), lambda s: [["sh", str(s)]], INSTALL),
     "python": Toolchain("python", (sys.executable,), lambda s: [[sys.executable, str(s)]], "requirements.txt has requests."),
     "javascript": Toolchain("javascript", ("node",), lambda s: [["node", str(s)]], "Node.js 18+ is needed."),
     "node": Toolchain("node", ("node",), lambda s: [["node", str(s)]], "Node.js 18+ is needed."),

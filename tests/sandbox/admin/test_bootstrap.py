@@ -42,7 +42,9 @@ def test_a_generated_add_on_is_printed_and_its_credentials_get_tokens(capsys):
 def test_a_configured_admin_token_is_not_printed(capsys):
     app = make_app(admin_token="ConfiguredT0ken123", demo=False)
     try:
-        assert "ConfiguredT0ken123" not in capsys.readouterr().err
+        printed = capsys.readouterr().err
+        assert BANNER in printed and "admin token (group admin, every scope): " in printed  # the line is there...
+        assert "ConfiguredT0ken123" not in printed  # ...without the token
     finally:
         stop(app)
 
@@ -91,6 +93,8 @@ def test_a_configured_admin_token_line_says_where_it_comes_from(capsys):
 
 
 def test_the_banner_can_be_turned_off(capsys):
+    stop(make_app(banner=True))
+    assert BANNER in capsys.readouterr().err  # printed where it is on, so its absence below means something
     stop(make_app(banner=False))
     assert BANNER not in capsys.readouterr().err
 

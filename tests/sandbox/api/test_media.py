@@ -26,6 +26,8 @@ def test_an_updated_photo_is_served_at_the_redirect(api):
 def test_a_data_uri_photo_is_accepted(api):
     data_uri = "data:image/png;base64," + base64.b64encode(PNG).decode()
     assert api.put("/v2/user/%40bob/photo", {"photo": data_uri}).status_code == 204
+    location = api.get("/v2/user/%40bob/photo/big").headers["Location"]
+    assert api.get(location.replace("http://sandbox.test", "")).data == PNG  # the data URI's bytes, read back
 
 
 def test_a_photo_that_is_not_an_image_is_a_400(api):

@@ -18,7 +18,12 @@ def test_create_answers_201_with_a_generated_password(api):
 
 
 def test_a_chosen_password_is_not_echoed(api):
-    assert "password" not in api.post("/v2/user", {**NEW, "password": "chosen-pw"}).get_json()
+    response = api.post("/v2/user", {**NEW, "password": "chosen-pw"})
+    assert response.status_code == 201
+    body = response.get_json()
+    assert body["links"]["self"].endswith(f"/v2/user/{body['id']}")  # the created user's answer, without the password
+    assert "password" not in body
+    assert user_token(api, "nina@sandbox.local", "chosen-pw")  # the chosen one was kept
 
 
 def test_a_taken_email_is_a_409(api):

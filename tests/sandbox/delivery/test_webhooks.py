@@ -153,9 +153,11 @@ def test_a_json_reply_is_posted_to_the_room_as_a_notification(api, httpserver):
 def test_an_invalid_reply_is_recorded_and_not_posted(api, httpserver):
     httpserver.expect_request("/bot").respond_with_json({"message": "", "color": "blue"})
     api.put("/v2/room/General/extension/webhook/bot", {"url": httpserver.url_for("/bot"), "event": "room_message"})
-    send(api, "General", "ping")
+    ping = send(api, "General", "ping")
     delivery = wait_until(lambda: next((d for d in deliveries(api) if d["state"] == "done"), None))
     assert delivery["outcome"].startswith("delivered; reply not posted")
+    items = history(api, "General")["items"]
+    assert [item["id"] for item in items].index(ping) == len(items) - 1, "something was posted to the room after the ping"
 
 
 def test_a_slow_webhook_does_not_hold_up_the_sender(api, httpserver):
