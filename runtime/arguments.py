@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import re
 from typing import Any
 
@@ -14,7 +15,7 @@ from jsonschema import ValidationError
 from common.text import first_lone_surrogate
 from runtime.envelope import CallError, caller_error, invalid_arguments
 from runtime.suggest import did_you_mean
-from runtime.wellformed import lone_surrogate_reason, may_hold_escaped_surrogates, printable
+from runtime.wellformed import lone_surrogate_reason, long_integer_path, long_integer_reason, may_hold_escaped_surrogates, printable
 
 JSON_TYPE = {"String": "string", "credentials": "string", "Number": "number", "Boolean": "boolean", "JSON": "object", "Array": "array"}
 # maxItems before items: a list that is too long is described by its length, not by its first bad item.
@@ -203,6 +204,8 @@ def coerce(spec: dict[str, Any], value: Any) -> Any:
         return value
     if kind == "Number" and isinstance(value, str) and NUMBER.match(value):
         number = float(value)
+        if not math.isfinite(number):  # 1e999, or thousands of digits: JSON cannot carry it
+            raise ValueError("a number too large to carry")
         whole = number.is_integer() and (spec.get("integer") or not re.search(r"[.eE]", value))
         return int(number) if whole else number
     if kind == "Number" and spec.get("integer") and isinstance(value, float) and value.is_integer():
@@ -216,8 +219,10 @@ def coerce(spec: dict[str, Any], value: Any) -> Any:
             parsed = json.loads(value)
         except RecursionError:
             raise ValueError("nested too deeply") from None
-        except ValueError as exc:
+        except json.JSONDecodeError as exc:
             raise ValueError(f"not valid JSON ({exc.msg} at position {exc.pos})") from None
+        except ValueError:  # not a syntax error: an integer too long to read
+            raise ValueError(long_integer_reason(long_integer_path(value) or ())) from None
         if may_hold_escaped_surrogates(value):  # JSON text inside the body's JSON: its escapes decode only now
             path = first_lone_surrogate(parsed)
             if path is not None:

@@ -34,7 +34,7 @@ from runtime.config import Settings
 from runtime.envelope import CallError, caller_error
 from runtime.files import FileValue, default_filename, safe_filename
 from runtime.suggest import did_you_mean
-from runtime.wellformed import may_hold_escaped_surrogates, printable, refuse_lone_surrogates
+from runtime.wellformed import long_integer_error, long_integer_path, may_hold_escaped_surrogates, printable, refuse_lone_surrogates
 
 JSON_TYPES = ("application/json", "")
 FORM = "application/x-www-form-urlencoded"
@@ -181,9 +181,17 @@ def _loads(text: str, what: str, max_depth: int) -> Any:
         raise caller_error("JSON_VALIDATION", f"{what} is nested too deeply.", ["args"]) from None
     except json.JSONDecodeError as exc:
         raise caller_error("JSON_VALIDATION", f"{what} is not valid JSON ({exc.msg} at position {exc.pos}).", ["args"]) from None
+    except ValueError:  # not a syntax error: an integer too long to read
+        raise _long_integer_error(text) from None
     if too_deep(document, max_depth + 2):  # {"args": {"name": ...}} adds two levels
         raise caller_error("JSON_VALIDATION", f"{what} is nested deeper than {max_depth} levels.", ["args"])
     return document
+
+
+def _long_integer_error(text: str) -> CallError:
+    """Named by the argument it is in: the body's path starts with "args" (the args field's does not)."""
+    path = long_integer_path(text) or ()
+    return long_integer_error(path[1:] if path[:1] == ("args",) and len(path) > 1 else path)
 
 
 def _args_field(text: str, settings: Settings) -> Any:

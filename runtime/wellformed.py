@@ -6,11 +6,16 @@ error envelope that echoes an unknown argument's name), which was a 500. Bytes t
 surrogateescape by the body reader, so they become lone surrogates too and are named the same way.
 
 A valid call pays one substring search of its body (`may_hold_escaped_surrogates`); the walk runs only when that trips.
+
+Integers too long for Python to read (more than sys.get_int_max_str_digits(), 4300, digits) make json.loads raise a
+plain ValueError, which was a 500 too; `long_integer_path` names where such an integer is, only once a parse failed.
 """
 
 from __future__ import annotations
 
+import json
 import re
+import sys
 from typing import Any
 
 from common.text import first_lone_surrogate
@@ -53,3 +58,47 @@ def lone_surrogate_error(path: tuple[Any, ...]) -> CallError:
     field = printable(str(path[0])) if path else "args"
     reason = lone_surrogate_reason(path[1:])
     return caller_error("JSON_VALIDATION", f"Invalid text. {field}: {reason}.", [field], reasons={field: reason})
+
+
+class _LongInteger:
+    """Stands for an integer too long to read while long_integer_path looks for it."""
+
+
+def long_integer_path(text: str) -> tuple[Any, ...] | None:
+    """The path (keys, indexes) to the first integer of JSON text with more digits than Python reads, or None."""
+    limit = sys.get_int_max_str_digits()
+    marker = _LongInteger()
+
+    def parse_int(digits: str) -> Any:
+        return marker if limit and len(digits.lstrip("-")) > limit else int(digits)
+
+    try:
+        document = json.loads(text, parse_int=parse_int)
+    except (ValueError, RecursionError):
+        return None
+    return _path_to(document, marker, ())
+
+
+def _path_to(value: Any, target: object, path: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    if value is target:
+        return path
+    children = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, child in children:
+        found = _path_to(child, target, (*path, key))
+        if found is not None:
+            return found
+    return None
+
+
+def long_integer_reason(path: tuple[Any, ...]) -> str:
+    """Why a value holding such an integer is refused, with its place inside the value (path from the value down)."""
+    place = "".join(f"[{p}]" if isinstance(p, int) else f".{printable(str(p))}" for p in path).lstrip(".")
+    reason = f"an integer of more than {sys.get_int_max_str_digits()} digits, more than a number can carry"
+    return f"{place}: {reason}" if place else reason
+
+
+def long_integer_error(path: tuple[Any, ...]) -> CallError:
+    """The error for a too-long integer at path inside the args: the first key names the field."""
+    field = printable(str(path[0])) if path else "args"
+    reason = long_integer_reason(path[1:])
+    return caller_error("JSON_VALIDATION", f"Invalid number. {field}: {reason}.", [field], reasons={field: reason})

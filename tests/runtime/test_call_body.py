@@ -177,3 +177,31 @@ def test_a_multipart_body_that_cannot_be_parsed_says_why(client, upstream):
     assert (response.status_code, error["status_code"]) == (400, "JSON_VALIDATION")
     assert error["status_msg"] == "The multipart body could not be read (Missing boundary)."
     assert upstream.log == []
+
+
+LONG_INTEGER = "9" * 5000  # Python reads at most 4300 digits (sys.get_int_max_str_digits)
+
+
+@pytest.mark.parametrize(
+    ("function", "args_text", "field", "place"),
+    [
+        ("getRoomHistory", f'{{"authToken": "t", "roomIdOrName": "Ops Room", "maxResults": {LONG_INTEGER}}}', "maxResults", ""),
+        (
+            "sendRoomNotification",
+            f'{{"authToken": "t", "roomIdOrName": "Ops Room", "message": "m", "cardAttributes": [{{"label": "a", "value": {{"label": -{LONG_INTEGER}}}}}]}}',
+            "cardAttributes",
+            "[0].value.label: ",
+        ),
+    ],
+    ids=["a number argument", "inside a JSON argument"],
+)
+@pytest.mark.parametrize("body", ["json", "form"])
+def test_an_integer_too_long_to_read_is_a_json_validation_naming_its_argument(client, upstream, function, args_text, field, place, body):
+    if body == "json":
+        response = client.post(f"/api/HipChat/{function}", data=f'{{"args": {args_text}}}', content_type="application/json")
+    else:
+        response = client.post(f"/api/HipChat/{function}", data={"args": args_text})
+    error = error_of(response)
+    assert (response.status_code, error["status_code"], error["fields"]) == (400, "JSON_VALIDATION", [field])
+    assert error["reasons"][field] == f"{place}an integer of more than 4300 digits, more than a number can carry"
+    assert upstream.log == []

@@ -312,3 +312,22 @@ def test_an_unreadable_catalog_is_reported_without_a_traceback(cli, tmp_path):
     assert result.returncode == 1
     assert "none.json" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+LONG_INTEGER = "9" * 5000  # Python reads at most 4300 digits
+
+
+@pytest.mark.parametrize(
+    ("function", "argument", "field"),
+    [
+        ("getRoomHistory", f"maxResults={LONG_INTEGER}", "maxResults"),
+        ("sendRoomNotification", f'cardAttributes=[{{"label": {LONG_INTEGER}}}]', "cardAttributes"),
+    ],
+    ids=["a number", "inside a JSON value"],
+)
+def test_an_integer_too_long_to_read_is_a_json_validation_naming_its_argument(cli, upstream, function, argument, field):
+    result = cli("call", function, "authToken=t", "roomIdOrName=General", "message=m", argument)
+    envelope = json.loads(result.stdout)["contextWrites"]["to"]
+    assert (result.returncode, envelope["status_code"], envelope["fields"]) == (1, "JSON_VALIDATION", [field])
+    assert "Traceback" not in result.stderr
+    assert upstream.log == []
