@@ -188,7 +188,8 @@ LONG_INTEGER = "9" * 5000  # Python reads at most 4300 digits (sys.get_int_max_s
         ("getRoomHistory", f'{{"authToken": "t", "roomIdOrName": "Ops Room", "maxResults": {LONG_INTEGER}}}', "maxResults", ""),
         (
             "sendRoomNotification",
-            f'{{"authToken": "t", "roomIdOrName": "Ops Room", "message": "m", "cardAttributes": [{{"label": "a", "value": {{"label": -{LONG_INTEGER}}}}}]}}',
+            '{"authToken": "t", "roomIdOrName": "Ops Room", "message": "m", '
+            f'"cardAttributes": [{{"label": "a", "value": {{"label": -{LONG_INTEGER}}}}}]}}',
             "cardAttributes",
             "[0].value.label: ",
         ),
