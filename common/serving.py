@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -66,3 +68,15 @@ def wait_http(url: str, timeout: float = 30.0, verify: bool | str = True, proces
         except requests.RequestException:
             time.sleep(0.1)
     raise RuntimeError(f"{url} did not answer within {timeout:.0f} s")
+
+
+def stop_server(process: subprocess.Popen, timeout: float = 20.0) -> None:
+    """Stop a server started with new_session=True and everything in its session: gunicorn's quick shutdown (SIGINT),
+    then SIGKILL to the process group, so that no worker outlives it, also when the master hangs."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=timeout)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)  # workers the master left behind, or the master itself
+    process.wait(timeout=10)

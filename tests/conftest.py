@@ -6,6 +6,7 @@ import os
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
+from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,11 @@ from pytest_httpserver import HTTPServer
 from runtime.app import create_app
 from runtime.config import Settings
 from tests.helpers import ROOT, TOKEN, free_port, procfile_command, runtime_under_gunicorn, start_gunicorn, wait_http
+
+# The project's pytest plugin (hipchat_sandbox, hipchat_runtime): from the checkout, unless pip installed the project,
+# whose pytest11 entry point registers it already (registering it twice is an error).
+PLUGIN = "sandbox.testing.plugin"
+pytest_plugins = [] if any(point.value == PLUGIN for point in entry_points(group="pytest11")) else [PLUGIN]
 
 
 @pytest.fixture

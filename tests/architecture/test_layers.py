@@ -24,6 +24,8 @@ SANDBOX_LAYERS: dict[str, tuple[str, ...]] = {
     "api": ("sandbox.api",),
     "admin": ("sandbox.admin",),
     "factory": ("sandbox.app", "sandbox"),
+    # A sandbox server of its own, started by name (`hipchat-sandbox`, the pytest plugin): above the factory.
+    "tools": ("sandbox.launch", "sandbox.cli", "sandbox.testing"),
 }
 
 
