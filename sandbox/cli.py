@@ -5,19 +5,10 @@ from __future__ import annotations
 
 import argparse
 import shlex
-import signal
 import sys
-from types import FrameType
 
+from common.serving import interrupt_on_stop_signals, serve_until_signalled
 from sandbox.launch import Server, start_sandbox
-
-
-class Stop(Exception):
-    """A stop signal arrived."""
-
-
-def _stop(signum: int, _frame: FrameType | None) -> None:
-    raise Stop(signal.Signals(signum).name)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,16 +29,19 @@ def env_lines(server: Server) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    options = build_parser().parse_args(argv)
+    parser = build_parser()
+    options = parser.parse_args(argv)
     if not 0 <= options.port < 65536:
-        build_parser().error("--port must be 0 - 65535")
-    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, _stop)
-    server = None
+        parser.error("--port must be 0 - 65535")
+    interrupt_on_stop_signals()
     try:
         server = start_sandbox(
             port=options.port, host=options.host, db=options.db, demo=options.demo, admin_token=options.admin_token, workers=options.workers
         )
+    except (RuntimeError, KeyboardInterrupt) as error:
+        print(error, file=sys.stderr)
+        return 1
+    try:
         if options.env:
             sys.stdout.write(env_lines(server))
         else:
@@ -55,19 +49,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Admin token (group admin, every scope; also the /_sandbox/ admin token): {server.admin_token}")
             print("Ctrl-C stops it.")
         sys.stdout.flush()
-        server.process.wait()
-        print(f"the sandbox stopped (exit {server.process.returncode}):\n{server.log()}", file=sys.stderr)
-        return 1
-    except Stop:
-        return 0
-    except RuntimeError as error:
-        print(error, file=sys.stderr)
-        return 1
+        code = serve_until_signalled(server.process)
+        if code:
+            print(f"the sandbox stopped by itself:\n{server.log()}", file=sys.stderr)
+        return code
     finally:
-        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-            signal.signal(sig, signal.SIG_IGN)  # a second signal must not cut the shutdown short
-        if server is not None:
-            server.stop()
+        server.stop()
 
 
 if __name__ == "__main__":

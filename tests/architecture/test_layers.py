@@ -65,7 +65,7 @@ RUNTIME_LAYERS: dict[str, tuple[str, ...]] = {
         "runtime.cli_text",
         "runtime.cli_values",
     ),
-    "factory": ("runtime.app", "runtime.__main__", "runtime"),
+    "factory": ("runtime.app", "runtime.__main__", "runtime.console", "runtime"),
 }
 
 
