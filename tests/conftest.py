@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.metadata import entry_points
@@ -146,3 +147,32 @@ def standup_bot(live_stack: Stack, tmp_path_factory) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@dataclass(frozen=True)
+class Installed:
+    """A fresh virtual environment (no system site-packages) that pip-installed a clean clone of this commit."""
+
+    bin: Path
+    work: Path
+
+    def run(self, *command: str, cwd: Path | None = None, timeout: float = 300, **kwargs) -> subprocess.CompletedProcess:
+        env = {"PATH": f"{self.bin}:{os.environ['PATH']}", "HOME": os.environ.get("HOME", str(self.work)), "LANG": "C.UTF-8"}
+        return subprocess.run(command, cwd=cwd or self.work, env=env, capture_output=True, text=True, timeout=timeout, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def installed_project(tmp_path_factory) -> Installed:
+    """The project as a user installs it: `git clone` of HEAD, `python -m venv`, `pip install -c constraints.txt <clone>`
+    (with pytest), from the machine's index and pip's cache. Only committed work is installed."""
+    work = tmp_path_factory.mktemp("installed")
+    steps = [
+        ["git", "clone", "--quiet", str(ROOT), str(work / "src")],
+        [sys.executable, "-m", "venv", str(work / "venv")],
+        [str(work / "venv" / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+        + ["-c", str(work / "src" / "constraints.txt"), str(work / "src"), "pytest"],
+    ]
+    for command in steps:
+        done = subprocess.run(command, cwd=work, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, f"{' '.join(command)}:\n{done.stdout}\n{done.stderr}"
+    return Installed(work / "venv" / "bin", work)
