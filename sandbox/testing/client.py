@@ -121,6 +121,14 @@ class HipChatSandbox:
         """Webhook deliveries, newest first, each with its "attempts" (status, error, duration) and "state"."""
         return self.request("GET", "/_sandbox/api/deliveries", params={"limit": 1000}).json()["items"]
 
+    def glances(self, room: str | int | None = None) -> list[dict[str, Any]]:
+        """Glance updates add-ons pushed (pushUIChangesToRoom), newest first: {"room_id", "client_id", "glance": [...]}."""
+        items = self.request("GET", "/_sandbox/api/ui").json()["items"]
+        if room is None:
+            return items
+        room_id = self.room(room)["id"]
+        return [item for item in items if item["room_id"] == room_id]
+
     # --- add-ons --------------------------------------------------------------------------------------------------
     def install(self, descriptor_url: str, room: str | int | None = None) -> dict[str, Any]:
         """Install the add-on from its descriptor, as HipChat did (into the room, else globally): the installation."""
