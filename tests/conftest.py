@@ -169,8 +169,10 @@ def installed_project(tmp_path_factory) -> Installed:
     steps = [
         ["git", "clone", "--quiet", str(ROOT), str(work / "src")],
         [sys.executable, "-m", "venv", str(work / "venv")],
-        [str(work / "venv" / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-        + ["-c", str(work / "src" / "constraints.txt"), str(work / "src"), "pytest"],
+        [
+            *(str(work / "venv" / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"),
+            *("-c", str(work / "src" / "constraints.txt"), str(work / "src"), "pytest"),
+        ],
     ]
     for command in steps:
         done = subprocess.run(command, cwd=work, capture_output=True, text=True, timeout=600)
