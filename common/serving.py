@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -66,3 +68,46 @@ def wait_http(url: str, timeout: float = 30.0, verify: bool | str = True, proces
         except requests.RequestException:
             time.sleep(0.1)
     raise RuntimeError(f"{url} did not answer within {timeout:.0f} s")
+
+
+def stop_server(process: subprocess.Popen, timeout: float = 20.0) -> None:
+    """Stop a server started with new_session=True and everything in its session: gunicorn's quick shutdown (SIGINT),
+    then SIGKILL to the process group, so that no worker outlives it, also when the master hangs."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=timeout)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)  # workers the master left behind, or the master itself
+    process.wait(timeout=10)
+
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def _interrupt(signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
+def interrupt_on_stop_signals() -> None:
+    """SIGINT, SIGTERM and SIGHUP raise KeyboardInterrupt, so that a command can stop what it started."""
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, _interrupt)
+
+
+def serve_until_signalled(process: subprocess.Popen) -> int:
+    """Wait for a server (started with new_session=True) until SIGINT, SIGTERM or SIGHUP, then stop it and its group:
+    0 when a signal stopped it, 1 when it ended by itself."""
+    stop_signals = STOP_SIGNALS
+    previous = {sig: signal.signal(sig, _interrupt) for sig in stop_signals}
+    try:
+        process.wait()
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        for sig in stop_signals:
+            signal.signal(sig, signal.SIG_IGN)  # a second signal must not cut the shutdown short
+        stop_server(process)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

@@ -14,9 +14,9 @@ from typing import Any
 import jsonschema
 
 from runtime import arguments
-from runtime.config import ROOT
+from runtime.config import ROOT, bundled
 
-SCHEMA_PATH = ROOT / "schemas" / "metadata.schema.json"
+SCHEMA_PATH = bundled("schemas/metadata.schema.json")
 FUNCTIONS_DIR = ROOT / "functions"
 PRIVATE_PACKAGE_KEYS = ("blocks", "$defs", "upstream", "environmentPrefix")
 PRIVATE_BLOCK_KEYS = ("request", "summary")

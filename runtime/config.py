@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from common import envsettings
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def bundled(name: str) -> Path:
+    """A file the project keeps at the repository's root (metadata.json, schemas/metadata.schema.json): the copy the
+    build put into the installed runtime package (runtime/bundled/, setup.py), else the checkout's own."""
+    packaged = Path(str(resources.files("runtime"))) / "bundled" / name
+    return packaged if packaged.is_file() else ROOT / name
 
 
 @dataclass(frozen=True)
@@ -126,7 +134,7 @@ class Settings:
 
     @property
     def catalog_file(self) -> Path:
-        return Path(self.catalog_path) if self.catalog_path else ROOT / "metadata.json"
+        return Path(self.catalog_path) if self.catalog_path else bundled("metadata.json")
 
     @classmethod
     def describe(cls) -> list[tuple[str, str, str]]:

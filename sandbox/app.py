@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from sandbox.admin import addons, bootstrap
+from sandbox.admin import addons, bootstrap, faults
 from sandbox.admin import routes as admin
 from sandbox.admin.viewer.consent import make_consent_blueprint
 from sandbox.admin.viewer.routes import make_viewer_blueprint
@@ -17,12 +17,16 @@ from sandbox.delivery.webhooks import Deliveries
 from sandbox.http import errors
 from sandbox.http.context import Sandbox
 from sandbox.http.routing import RawPathMiddleware, SegmentConverter
+from sandbox.model import faults as injected
 from sandbox.model import replies
 from sandbox.security import gate
 from sandbox.store.db import Database
 from sandbox.store.journal import JournalWriter
 
-BLUEPRINTS = (capabilities, oauth, emoticons, groups, addon, extensions, users, media, privatechat, rooms, members, roomchat, admin, addons)
+BLUEPRINTS = (
+    *(capabilities, oauth, emoticons, groups, addon, extensions, users, media, privatechat, rooms, members, roomchat),
+    *(admin, addons, faults),
+)
 
 
 def create_app(config: SandboxSettings | dict[str, Any] | None = None) -> Flask:
@@ -45,6 +49,7 @@ def create_app(config: SandboxSettings | dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(make_consent_blueprint())
     errors.register_errors(app)
     gate.install(app)
+    app.before_request(injected.inject)  # after the gate's check: a fault can match the caller's token
     app.wsgi_app = RawPathMiddleware(app.wsgi_app)
     logging.getLogger("sandbox").setLevel(logging.INFO)
     bootstrap.print_banner(credentials, settings)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,11 @@ from runtime.app import create_app
 from runtime.config import Settings
 from tests.helpers import ROOT, TOKEN, free_port, procfile_command, runtime_under_gunicorn, start_gunicorn, wait_http
 
-pytest_plugins = ("tests.ci_skips",)  # under CI=true a skip fails, naming what is missing
+# The project's pytest plugin (hipchat_sandbox, hipchat_runtime): from the checkout, unless pip installed the project,
+# whose pytest11 entry point registers it already (registering it twice is an error).
+PLUGIN = "sandbox.testing.plugin"
+PROJECT_PLUGIN = [] if any(point.value == PLUGIN for point in entry_points(group="pytest11")) else [PLUGIN]
+pytest_plugins = ["tests.ci_skips", *PROJECT_PLUGIN]  # tests.ci_skips: under CI=true a skip fails, naming what is missing
 
 
 @pytest.fixture
@@ -142,3 +148,34 @@ def standup_bot(live_stack: Stack, tmp_path_factory) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@dataclass(frozen=True)
+class Installed:
+    """A fresh virtual environment (no system site-packages) that pip-installed a clean clone of this commit."""
+
+    bin: Path
+    work: Path
+
+    def run(self, *command: str, cwd: Path | None = None, timeout: float = 300, **kwargs) -> subprocess.CompletedProcess:
+        env = {"PATH": f"{self.bin}:{os.environ['PATH']}", "HOME": os.environ.get("HOME", str(self.work)), "LANG": "C.UTF-8"}
+        return subprocess.run(command, cwd=cwd or self.work, env=env, capture_output=True, text=True, timeout=timeout, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def installed_project(tmp_path_factory) -> Installed:
+    """The project as a user installs it: `git clone` of HEAD, `python -m venv`, `pip install -c constraints.txt <clone>`
+    (with pytest), from the machine's index and pip's cache. Only committed work is installed."""
+    work = tmp_path_factory.mktemp("installed")
+    steps = [
+        ["git", "clone", "--quiet", str(ROOT), str(work / "src")],
+        [sys.executable, "-m", "venv", str(work / "venv")],
+        [
+            *(str(work / "venv" / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"),
+            *("-c", str(work / "src" / "constraints.txt"), str(work / "src"), "pytest"),
+        ],
+    ]
+    for command in steps:
+        done = subprocess.run(command, cwd=work, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, f"{' '.join(command)}:\n{done.stdout}\n{done.stderr}"
+    return Installed(work / "venv" / "bin", work)

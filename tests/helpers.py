@@ -134,3 +134,16 @@ def start_run(var_dir, runtime_port: int, sandbox_port: int, bot_port: int | Non
         text=True,
         start_new_session=True,
     )
+
+
+def processes_with_env(marker: str) -> list[str]:
+    """Pids of the processes whose environment holds marker (a variable a test set for what it started)."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/environ", "rb") as environ:
+                if marker.encode() in environ.read():
+                    found.append(pid)
+        except OSError:
+            continue
+    return found

@@ -1,4 +1,5 @@
-"""Every shell example of the README and of docs/ runs as pasted after `make run`.
+"""Every shell example of the README and of docs/ runs as pasted after `make run`; every Python example (a pytest file
+using the project's plugin) runs as pasted with pytest in a fresh virtual environment that pip-installed the project.
 
 The stack is started the way `make run` starts it (scripts/run_local.py, here on free ports with a temporary var/),
 and each ```sh block of README.md and docs/*.md runs with bash in a directory holding that var/ and the repository's
@@ -42,11 +43,16 @@ class Example:
         return f"{self.page} line {self.line}"
 
 
+
 def sh_examples(page: Path = README) -> list[Example]:
+    return examples_in("sh", page)
+
+
+def examples_in(language: str, page: Path = README) -> list[Example]:
     text = page.read_text()
     examples = []
     for fence in FENCE.finditer(text):
-        if fence.group("language") != "sh":
+        if fence.group("language") != language:
             continue
         before = text[: fence.start()].rstrip("\n").rsplit("\n", 1)[-1]
         where = str(page.relative_to(ROOT))
@@ -55,6 +61,7 @@ def sh_examples(page: Path = README) -> list[Example]:
 
 
 RUNNABLE = [example for page in PAGES for example in sh_examples(page) if example.runnable]
+PYTHON = [example for page in PAGES for example in examples_in("python", page) if example.runnable]
 
 
 def json_documents(text: str) -> list:
@@ -119,3 +126,17 @@ def test_a_readme_example_runs_as_pasted(pasted_in, example):
     assert len(envelopes) == calls, shown
     assert all(envelope["callback"] == "success" for envelope in envelopes), shown
     assert not [document for document in documents if "error" in document], shown
+
+
+def test_the_readme_has_a_python_example():
+    assert PYTHON, "the README's 'Test your bot' section lost its pytest example"
+
+
+@pytest.mark.install
+@pytest.mark.parametrize("example", PYTHON, ids=[example.where for example in PYTHON])
+def test_a_readme_python_example_runs_as_pasted_with_pytest(installed_project, tmp_path, example):
+    (tmp_path / "test_readme_example.py").write_text(example.code)
+    result = installed_project.run("python", "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_readme_example.py", cwd=tmp_path)
+    shown = f"{example.where}:\n{example.code}\n--- stdout ---\n{result.stdout}\n--- stderr ---\n{result.stderr}"
+    assert result.returncode == 0, shown
+    assert " passed" in result.stdout and "skipped" not in result.stdout, shown

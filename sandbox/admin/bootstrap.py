@@ -28,6 +28,7 @@ from sandbox.store.db import Database
 
 ADDON_KEY = "sandbox-addon"
 TABLES_IN_DELETE_ORDER = (
+    "faults",
     "delivery_attempts",
     "deliveries",
     "journal",

@@ -278,7 +278,34 @@ USER_FIELDS = {
     "password": {"type": "string", "minLength": 1, "maxLength": 200},
 }
 
+# POST /_sandbox/api/faults (sandbox.model.faults): what a fault matches and what it does instead of the answer.
+FAULT = obj(
+    [],
+    {
+        "method": {"type": "string", "pattern": r"^(\*|[A-Za-z]+)$"},
+        "path": {"type": "string", "minLength": 1, "maxLength": 512, "pattern": r"^/"},
+        "pattern": {"type": "string", "minLength": 1, "maxLength": 512},
+        "token_kind": {"enum": ["personal", "user", "client", "room"]},
+        "addon": {"type": "string", "minLength": 1, "maxLength": 200},
+        "status": {"type": "integer", "minimum": 400, "maximum": 599},
+        "message": {"type": "string", "minLength": 1, "maxLength": 1000},
+        "headers": {
+            "type": "object",
+            "maxProperties": 32,
+            "propertyNames": {"pattern": r"^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$"},
+            "additionalProperties": {"type": "string", "maxLength": 1000, "pattern": r"^[^\r\n\x00]*$"},
+        },
+        "reset_s": {"type": "integer", "minimum": 0, "maximum": 86400},
+        "delay_ms": {"type": "integer", "minimum": 0, "maximum": 60000},
+        "close": {"type": "boolean"},
+        "times": {"type": ["integer", "null"], "minimum": 1},
+    },
+    additionalProperties=False,
+)
+
+
 SCHEMAS: dict[str, dict[str, Any]] = {
+    "fault": FAULT,
     "create_room": obj(
         ["name"],
         {

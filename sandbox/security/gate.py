@@ -26,6 +26,7 @@ AUTH_TEST_MESSAGE = "This auth_token has access to use this method."
 def before() -> Response | None:
     g.started = time.perf_counter()
     g.principal = None
+    g.fault = None
     g.extra_headers = {}
     box = sandbox()
     box.services["base"] = request.url_root.rstrip("/")
@@ -80,7 +81,7 @@ def after(response: Response) -> Response:
     if box.settings.journal_max and not request.path.startswith("/_sandbox"):
         caller = g.get("principal")
         duration = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
-        box.services["journal"].add(journal.entry(request, response, duration, caller.label() if caller else None))
+        box.services["journal"].add(journal.entry(request, response, duration, caller.label() if caller else None, g.get("fault")))
     return response
 
 

@@ -65,7 +65,8 @@ def response_excerpt(response: Response) -> str | None:
     return None
 
 
-def entry(request: Request, response: Response, duration_ms: float, who: str | None) -> tuple[Any, ...]:
+def entry(request: Request, response: Response, duration_ms: float, who: str | None, fault: int | None = None) -> tuple[Any, ...]:
+    """A journal row; fault is the id of the injected fault that made the answer (sandbox.model.faults), if one did."""
     return (
         clock.now_us(),
         request.method,
@@ -76,6 +77,7 @@ def entry(request: Request, response: Response, duration_ms: float, who: str | N
         who,
         request_excerpt(request),
         response_excerpt(response),
+        fault,
     )
 
 
@@ -127,8 +129,8 @@ class JournalWriter:
                 return
             with self.db.write() as conn:
                 conn.executemany(
-                    "INSERT INTO journal (ts, method, path, query, status, duration_ms, principal, request, response)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO journal (ts, method, path, query, status, duration_ms, principal, request, response, fault)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     rows,
                 )
                 last = conn.execute("SELECT max(id) FROM journal").fetchone()[0]
@@ -161,6 +163,7 @@ def entries(db: Database, since: int, limit: int) -> list[dict[str, Any]]:
             "principal": row["principal"],
             "request": row["request"],
             "response": row["response"],
+            "fault": row["fault"],
         }
         for row in rows
     ]

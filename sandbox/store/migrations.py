@@ -308,4 +308,27 @@ CREATE TABLE user_sessions (
 CREATE INDEX auth_codes_expires ON auth_codes(expires_at);
 """
 
-MIGRATIONS: list[str] = [INITIAL, ADMIN_CREDENTIALS, INSTALLATIONS, CONSENT]
+# Faults injected on purpose (POST /_sandbox/api/faults): what a fault matches, what it answers instead, how many
+# times (NULL: until removed) and how many requests it took; the journal marks each answer a fault made.
+FAULTS = """
+CREATE TABLE faults (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    method TEXT,
+    path TEXT,
+    pattern TEXT,
+    token_kind TEXT,
+    addon TEXT,
+    status INTEGER,
+    message TEXT,
+    headers TEXT NOT NULL DEFAULT '{}',
+    reset_s INTEGER,
+    delay_ms INTEGER NOT NULL DEFAULT 0,
+    close INTEGER NOT NULL DEFAULT 0,
+    times INTEGER,
+    hits INTEGER NOT NULL DEFAULT 0,
+    created INTEGER NOT NULL
+);
+ALTER TABLE journal ADD COLUMN fault INTEGER;
+"""
+
+MIGRATIONS: list[str] = [INITIAL, ADMIN_CREDENTIALS, INSTALLATIONS, CONSENT, FAULTS]

@@ -24,6 +24,8 @@ SANDBOX_LAYERS: dict[str, tuple[str, ...]] = {
     "api": ("sandbox.api",),
     "admin": ("sandbox.admin",),
     "factory": ("sandbox.app", "sandbox"),
+    # A sandbox server of its own, started by name (`hipchat-sandbox`, the pytest plugin): above the factory.
+    "tools": ("sandbox.launch", "sandbox.cli", "sandbox.testing"),
 }
 
 
@@ -63,7 +65,7 @@ RUNTIME_LAYERS: dict[str, tuple[str, ...]] = {
         "runtime.cli_text",
         "runtime.cli_values",
     ),
-    "factory": ("runtime.app", "runtime.__main__", "runtime"),
+    "factory": ("runtime.app", "runtime.__main__", "runtime.console", "runtime"),
 }
 
 

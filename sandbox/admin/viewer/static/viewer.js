@@ -260,8 +260,33 @@
     window.location.assign(roomSelect.value ? roomHref(roomSelect.value) : roomSelect.dataset.allRooms);
   });
 
+  // The faults injected into /v2 that still act (POST /_sandbox/api/faults), in the sidebar of every page.
+  function faultText(fault) {
+    const where = fault.path || `~ ${fault.pattern}`;
+    const effects = [];
+    if (fault.delay_ms) effects.push(`delay ${fault.delay_ms} ms`);
+    if (fault.status) effects.push(`HTTP ${fault.status}`);
+    if (fault.close) effects.push("connection dropped");
+    const only = [fault.token_kind && `${fault.token_kind} tokens`, fault.addon && `add-on ${fault.addon}`].filter(Boolean);
+    const left = fault.times === null ? "until removed" : `${fault.times - fault.hits} of ${fault.times} left`;
+    return `${fault.method || "any"} ${where}${only.length ? ` (${only.join(", ")})` : ""} → ${effects.join(", ")} · ${fault.hits} hit${fault.hits === 1 ? "" : "s"}, ${left}`;
+  }
+
+  function renderFaults(faults) {
+    const active = faults.filter((fault) => fault.active);
+    document.getElementById("fault-list").replaceChildren(
+      ...active.map((fault) => {
+        const item = el("li", "fault", faultText(fault));
+        item.dataset.faultId = fault.id;
+        return item;
+      }),
+    );
+    document.getElementById("fault-box").hidden = active.length === 0;
+  }
+
   async function pollRooms() {
     try {
+      renderFaults((await getJson(body.dataset.faultsUrl)).items);
       const data = await getJson(body.dataset.roomsUrl);
       renderRooms(data.items.slice().sort((a, b) => a.name.localeCompare(b.name)));
       if (!document.getElementById("room")) setLive(true, `live · ${new Date().toLocaleTimeString()}`);
