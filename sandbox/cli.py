@@ -24,7 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def env_lines(server: Server) -> str:
-    values = {"HIPCHAT_API_URL": server.api_url, "HIPCHAT_TOKEN": server.admin_token, "HIPCHAT_ADMIN_TOKEN": server.admin_token}
+    values = {"HIPCHAT_API_URL": server.api_url, "HIPCHAT_TOKEN": server.api_token, "HIPCHAT_ADMIN_TOKEN": server.admin_token}
     return "".join(f"{name}={shlex.quote(value)}\n" for name, value in values.items())
 
 
@@ -46,7 +46,8 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.write(env_lines(server))
         else:
             print(f"HipChat sandbox: {server.api_url}  (room viewer {server.root}/_sandbox/)")
-            print(f"Admin token (group admin, every scope; also the /_sandbox/ admin token): {server.admin_token}")
+            print(f"API token (group admin, every scope): {server.api_token}")
+            print(f"Admin token (/_sandbox/ only): {server.admin_token}")
             print("Ctrl-C stops it.")
         sys.stdout.flush()
         code = serve_until_signalled(server.process)

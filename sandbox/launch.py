@@ -25,7 +25,8 @@ class Server:
 
     root: str
     process: subprocess.Popen
-    admin_token: str = ""
+    admin_token: str = ""  # /_sandbox/
+    api_token: str = ""  # a personal token of the group admin, every scope, for /v2 only (SANDBOX_DEMO_TOKEN)
     log_path: Path | None = None
     scratch: Path | None = None
     children: list[Server] = field(default_factory=list)
@@ -78,9 +79,11 @@ def start_sandbox(
     scratch = Path(tempfile.mkdtemp(prefix="hipchat-sandbox-"))
     port = port or free_port()
     token = admin_token or secrets.token_urlsafe(30)
+    api_token = secrets.token_urlsafe(30)  # never the admin token: a token sent in calls must not open /_sandbox/
     settings = {
         "SANDBOX_DB": os.path.abspath(db) if db else str(scratch / "sandbox.db"),
         "SANDBOX_ADMIN_TOKEN": token,
+        "SANDBOX_DEMO_TOKEN": api_token,
         "SANDBOX_DEMO": "true" if demo else "false",
         "SANDBOX_BANNER": "false",
         "SANDBOX_PUBLIC_URL": f"http://{host}:{port}",
@@ -91,7 +94,7 @@ def start_sandbox(
     except BaseException:
         shutil.rmtree(scratch, ignore_errors=True)
         raise
-    server.admin_token, server.scratch = token, scratch
+    server.admin_token, server.api_token, server.scratch = token, api_token, scratch
     return server
 
 

@@ -82,6 +82,10 @@ def test_hipchat_sandbox_port_0_env_prints_the_shell_lines_and_keeps_serving(ins
         headers = {"Authorization": f"Bearer {lines['HIPCHAT_TOKEN']}"}
         rooms = requests.get(f"{lines['HIPCHAT_API_URL']}/room", headers=headers, timeout=30).json()["items"]
         assert "General" in [room["name"] for room in rooms]  # demo data
+        admin_side = f"{lines['HIPCHAT_API_URL'].removesuffix('/v2')}/_sandbox/api/rooms"
+        assert lines["HIPCHAT_TOKEN"] != lines["HIPCHAT_ADMIN_TOKEN"]
+        assert requests.get(admin_side, headers=headers, timeout=30).status_code == 401
+        assert requests.get(admin_side, headers={"Authorization": f"Bearer {lines['HIPCHAT_ADMIN_TOKEN']}"}, timeout=30).status_code == 200
         time.sleep(1)
         assert process.poll() is None  # keeps serving
     finally:

@@ -41,8 +41,8 @@ class HipChatSandbox:
         self.server = server
         self.root = server.root
         self.url = server.api_url  # the /v2 base: HIPCHAT_API_URL for a bot
-        self.admin_token = server.admin_token  # /_sandbox/ (and the group admin's personal token)
-        self.api_token = server.admin_token  # the group admin's personal token: every scope
+        self.admin_token = server.admin_token  # /_sandbox/
+        self.api_token = server.api_token  # the group admin's personal token for /v2: every scope, never /_sandbox/
         self.http = requests.Session()
         self.http.trust_env = False  # loopback: never through a proxy
         self.http.headers["Authorization"] = f"Bearer {server.admin_token}"

@@ -9,6 +9,8 @@ import sys
 import textwrap
 import uuid
 
+import requests
+
 from tests.helpers import ROOT, processes_with_env
 
 FAILING = """
@@ -70,3 +72,13 @@ def test_the_runtime_calls_the_sandbox(hipchat_sandbox, hipchat_runtime):
     hipchat_sandbox.room("Ops")
     envelope = hipchat_runtime.call("getRoom", authToken=hipchat_sandbox.api_token, roomIdOrName="Ops")
     assert envelope["contextWrites"]["to"]["name"] == "Ops"
+
+
+def test_the_api_token_opens_v2_and_never_the_admin_side(hipchat_sandbox):
+    box = hipchat_sandbox
+    assert box.api_token != box.admin_token
+    api = {"Authorization": f"Bearer {box.api_token}"}
+    assert requests.get(f"{box.url}/room", headers=api, timeout=30).status_code == 200
+    assert requests.get(f"{box.root}/_sandbox/api/rooms", headers=api, timeout=30).status_code == 401
+    admin = {"Authorization": f"Bearer {box.admin_token}"}
+    assert requests.get(f"{box.root}/_sandbox/api/rooms", headers=admin, timeout=30).status_code == 200
