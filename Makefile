@@ -36,6 +36,7 @@ run: deps
 
 lint: test-deps
 	$(PY) -m ruff check .
+	$(PY) -m mypy
 
 test: test-deps toolchains lint
 	$(PY) -m pytest -n 2 -q

@@ -93,7 +93,8 @@ def parse(f: Field[Any], raw: str) -> Any:
         value = int(value) if value.is_integer() else None
     if value is None:
         raise SettingError(f.metadata["env"], raw, takes(f))
-    return kind(value)
+    convert: Callable[[Any], Any] = kind  # every setting has a default: its type is the setting's
+    return convert(value)
 
 
 def from_env(cls: type[T], environ: Mapping[str, str] | None = None, **overrides: Any) -> T:

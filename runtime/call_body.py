@@ -104,7 +104,9 @@ def _multipart(request: Request, settings: Settings) -> Body:
     request.max_content_length = settings.file_max_bytes + settings.max_body_bytes
     file_limit = settings.file_max_bytes
 
-    def capped_file(**_: Any) -> _CappedFile:
+    def capped_file(
+        total_content_length: int | None, content_type: str | None, filename: str | None, content_length: int | None = None
+    ) -> _CappedFile:
         return _CappedFile(file_limit)
 
     parser = FormDataParser(capped_file, max_form_memory_size=settings.max_body_bytes, max_form_parts=MAX_FORM_PARTS, silent=False)

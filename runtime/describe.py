@@ -6,6 +6,7 @@ Shared by the web page and the CLI, so that both say the same thing in the same 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 
@@ -73,7 +74,7 @@ def access_sentence(access: dict[str, Any] | None, definitions: dict[str, Any] |
     return sentence + ("." if access.get("confirmed") else " (unconfirmed).")
 
 
-def either(words: list[str]) -> str:
+def either(words: Sequence[str]) -> str:
     """'a', 'a or b', 'a, b or c'."""
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
 

@@ -50,7 +50,7 @@ def create_app(config: SandboxSettings | dict[str, Any] | None = None) -> Flask:
     errors.register_errors(app)
     gate.install(app)
     app.before_request(injected.inject)  # after the gate's check: a fault can match the caller's token
-    app.wsgi_app = RawPathMiddleware(app.wsgi_app)
+    app.wsgi_app = RawPathMiddleware(app.wsgi_app)  # type: ignore[method-assign]  # Flask's documented way to wrap the WSGI app
     logging.getLogger("sandbox").setLevel(logging.INFO)
     bootstrap.print_banner(credentials, settings)
     box.services["deliveries"].ensure_started()  # pending deliveries resume at start, not at the first request

@@ -24,7 +24,7 @@ from sandbox.config import SandboxSettings
 from sandbox.security import auth
 from sandbox.security.access import ALL_SCOPES
 from sandbox.store import clock
-from sandbox.store.db import Database
+from sandbox.store.db import Database, inserted_id
 
 ADDON_KEY = "sandbox-addon"
 TABLES_IN_DELETE_ORDER = (
@@ -85,12 +85,12 @@ def ensure_group(conn: sqlite3.Connection) -> tuple[int, int]:
     if row is not None:
         return row["id"], row["owner_id"]
     now = clock.now_us()
-    group_id = conn.execute("INSERT INTO groups (name, subdomain, created) VALUES ('Sandbox', 'sandbox', ?)", (now,)).lastrowid
-    admin_id = conn.execute(
+    group_id = inserted_id(conn.execute("INSERT INTO groups (name, subdomain, created) VALUES ('Sandbox', 'sandbox', ?)", (now,)))
+    admin_id = inserted_id(conn.execute(
         "INSERT INTO users (group_id, name, mention_name, email, title, roles, is_group_admin, is_online, presence_show, password_hash,"
         " version, created) VALUES (?, 'Sandbox Admin', 'admin', 'admin@sandbox.local', 'Group owner', ?, 1, 1, 'chat', ?, ?, ?)",
         (group_id, json.dumps(["owner", "admin", "user"]), hash_password(secrets.token_urlsafe(16)), version(), now),
-    ).lastrowid
+    ))
     conn.execute("UPDATE groups SET owner_id = ? WHERE id = ?", (admin_id, group_id))
     return group_id, admin_id
 
@@ -117,7 +117,7 @@ def ensure_demo_token(conn: sqlite3.Connection, settings: SandboxSettings, group
     if previous and previous != wanted:
         conn.execute("DELETE FROM tokens WHERE hash = ?", (previous,))
         conn.execute("DELETE FROM meta WHERE key = 'demo_token_hash'")
-    if settings.demo_token and wanted != meta(conn, "admin_token_hash"):
+    if wanted is not None and wanted != meta(conn, "admin_token_hash"):
         set_meta(conn, "demo_token_hash", wanted)
         auth.issue(conn, "personal", group_id, ALL_SCOPES, user_id=admin_id, token=settings.demo_token)
 

@@ -9,6 +9,7 @@ from typing import Any
 from sandbox.api.users import hash_password, version
 from sandbox.model.messaging import NewMessage, chat_key, insert, link_object
 from sandbox.store import clock
+from sandbox.store.db import inserted_id
 
 DEMO_PASSWORD = "demo-password"
 USERS = (
@@ -41,7 +42,7 @@ def seed(conn: sqlite3.Connection, group_id: int, admin_id: int) -> dict[str, An
     now = clock.now_us()
     users: dict[str, int] = {}
     for name, mention, email, title, online, guest, deleted in USERS:
-        users[mention] = conn.execute(
+        users[mention] = inserted_id(conn.execute(
             "INSERT INTO users (group_id, name, mention_name, email, title, is_online, is_guest, is_deleted, password_hash,"
             " presence_show, roles, version, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
@@ -59,13 +60,13 @@ def seed(conn: sqlite3.Connection, group_id: int, admin_id: int) -> dict[str, An
                 version(),
                 now - 86_400_000_000,
             ),
-        ).lastrowid
+        ))
     rooms: dict[str, int] = {}
     for name, privacy, archived, topic in ROOMS:
-        rooms[name] = conn.execute(
+        rooms[name] = inserted_id(conn.execute(
             "INSERT INTO rooms (group_id, name, privacy, is_archived, topic, owner_id, created, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (group_id, name, privacy, int(archived), topic, admin_id, now - 86_400_000_000, version()),
-        ).lastrowid
+        ))
     bob, carol = users["bob"], users["carol"]
     general, ops = rooms["General"], rooms["Ops Room"]
     conn.executemany(

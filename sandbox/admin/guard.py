@@ -47,7 +47,9 @@ def _live(conn: sqlite3.Connection, kind: str, secret: str) -> bool:
 
 
 def is_admin(conn: sqlite3.Connection, token: str | None) -> bool:
-    return bool(token) and (is_admin_token(conn, token) or _live(conn, "session", token))
+    if not token:
+        return False
+    return is_admin_token(conn, token) or _live(conn, "session", token)
 
 
 def require_admin() -> None:
@@ -61,7 +63,7 @@ def holds_admin_token() -> bool:
     """Whether the request carries the admin token itself (not a viewer session)."""
     token = bearer()
     with db().read() as conn:
-        return bool(token) and is_admin_token(conn, token)
+        return token is not None and is_admin_token(conn, token)
 
 
 def require_admin_token() -> None:

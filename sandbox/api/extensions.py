@@ -21,6 +21,7 @@ from sandbox.model import resolve
 from sandbox.security import standing
 from sandbox.security.auth import Principal, principal
 from sandbox.store import clock
+from sandbox.store.db import inserted_id
 
 bp = Blueprint("extensions", __name__)
 
@@ -69,11 +70,11 @@ def save(conn: sqlite3.Connection, caller: Principal, kind: str, key: str, room_
     ).fetchone()[0]
     if count >= LIMIT_PER_PLACE:
         raise bad_request(f"You can only create {LIMIT_PER_PLACE} {kind} extensions {'in a room' if room_id else 'globally'}")
-    return conn.execute(
+    return inserted_id(conn.execute(
         "INSERT INTO extensions (group_id, room_id, type, key, event, body, client_id, creator_id, created)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (caller.group_id, room_id, kind, key, event, json.dumps(body), caller.client_id, caller.user_id, clock.now_us()),
-    ).lastrowid
+    ))
 
 
 def shown(row: sqlite3.Row) -> dict[str, Any]:

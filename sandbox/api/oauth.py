@@ -38,6 +38,7 @@ def invalid_client() -> HipChatError:
 
 
 def basic_client(conn: sqlite3.Connection, required: bool) -> sqlite3.Row | None:
+    """The OAuth client of the request's HTTP Basic credentials; None without them unless required (then 401)."""
     credentials = request.authorization
     if credentials is None or credentials.type != "basic":
         if required:
@@ -46,6 +47,14 @@ def basic_client(conn: sqlite3.Connection, required: bool) -> sqlite3.Row | None
     client = conn.execute("SELECT * FROM oauth_clients WHERE id = ?", (credentials.username or "",)).fetchone()
     given = (credentials.password or "").encode("utf-8", "surrogatepass")  # compare_digest takes ASCII str or bytes
     if client is None or not hmac.compare_digest(client["secret"].encode("utf-8"), given):
+        raise invalid_client()
+    return client
+
+
+def known_client(conn: sqlite3.Connection) -> sqlite3.Row:
+    """The OAuth client of the request's HTTP Basic credentials, which the grant requires."""
+    client = basic_client(conn, required=True)
+    if client is None:  # basic_client raised already; this tells the type checker so
         raise invalid_client()
     return client
 
@@ -67,15 +76,19 @@ def user_scopes(user: sqlite3.Row, client: sqlite3.Row | None) -> list[str]:
     return allowed
 
 
-def form(name: str, required: bool = False) -> str | None:
+def form(name: str) -> str | None:
+    return request.form.get(name) or None
+
+
+def required_form(name: str) -> str:
     value = request.form.get(name)
-    if required and not value:
+    if not value:
         raise missing_field(name)
-    return value or None
+    return value
 
 
 def login(conn: sqlite3.Connection, group_id: int | None) -> sqlite3.Row:
-    username, password = form("username", True), form("password", True)
+    username, password = required_form("username"), required_form("password")
     name = username.lstrip("@")
     column = "email" if "@" in name else "mention_name"
     sql = f"SELECT * FROM users WHERE {column} = ? COLLATE NOCASE AND is_deleted = 0" + (" AND group_id = ?" if group_id else "")
@@ -113,39 +126,39 @@ def answer(conn: sqlite3.Connection, token: str, ttl: int, group_id: int, scopes
 def generate_token() -> Response:
     if request.mimetype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
         raise bad_request(f"Invalid content type: {request.content_type or 'None'}")
-    grant = form("grant_type", True)
+    grant = required_form("grant_type")
     if grant not in GRANTS:
         raise bad_request(f"Invalid grant_type: {grant}", "grant_type", "enum", grant)
     ttl = settings().token_ttl
     with db().write() as conn:
         if grant == "client_credentials":
-            client = basic_client(conn, required=True)
+            client = known_client(conn)
             scopes = granted(form("scope"), client["scopes"].split())
             token = auth.issue(conn, "client", client["group_id"], scopes, client_id=client["id"], room_id=client["room_id"], ttl=ttl)
             return answer(conn, token, ttl, client["group_id"], scopes, None)
         if grant == "room_notification":
-            client = basic_client(conn, required=True)
+            client = known_client(conn)
             room_id = client["room_id"]
             if room_id is None:
-                ident = form("room_id", True)
+                ident = required_form("room_id")
                 caller = Principal("client", "", client["group_id"], frozenset(), client_id=client["id"])
                 room_id = resolve.room(conn, ident, caller)["id"]
             scopes = granted(form("scope"), ["send_notification"])
             token = auth.issue(conn, "room", client["group_id"], scopes, client_id=client["id"], room_id=room_id, ttl=ttl)
             return answer(conn, token, ttl, client["group_id"], scopes, None)
         if grant in ("password", "personal"):
-            client = basic_client(conn, required=False)
-            user = login(conn, client["group_id"] if client else None)
-            scopes = granted(form("scope"), user_scopes(user, client))
-            client_id = client["id"] if client else None
+            password_client = basic_client(conn, required=False)
+            user = login(conn, password_client["group_id"] if password_client else None)
+            scopes = granted(form("scope"), user_scopes(user, password_client))
+            client_id = password_client["id"] if password_client else None
             if grant == "personal":
                 token = auth.issue(conn, "personal", user["group_id"], scopes, user_id=user["id"], client_id=client_id, ttl=PERSONAL_TTL)
                 return answer(conn, token, PERSONAL_TTL, user["group_id"], scopes, None)
             token = auth.issue(conn, "user", user["group_id"], scopes, user_id=user["id"], client_id=client_id, ttl=ttl)
             return answer(conn, token, ttl, user["group_id"], scopes, refresh_for(conn, user["id"], client_id, user["group_id"], scopes))
         if grant == "authorization_code":
-            client = basic_client(conn, required=True)
-            code = form("code", True)
+            client = known_client(conn)
+            code = required_form("code")
             redeemed = authcodes.redeem(conn, code, client["id"])  # spent here, whatever follows: a code is good once
             if redeemed is None:
                 raise bad_request("Invalid or expired authorization code", "code", "exists", None)
@@ -158,12 +171,13 @@ def generate_token() -> Response:
                 conn, token, ttl, client["group_id"], scopes, refresh_for(conn, user_id, client["id"], client["group_id"], scopes)
             )
         # refresh_token: the old refresh token is spent, a new one comes with the new access token.
-        refresh = form("refresh_token", True)
+        refresh = required_form("refresh_token")
         row = conn.execute("SELECT * FROM refresh_tokens WHERE hash = ?", (hash_token(refresh),)).fetchone()
         if row is None:
             raise bad_request("Invalid refresh token", "refresh_token", "exists", None)
-        client = basic_client(conn, required=row["client_id"] is not None)
-        if row["client_id"] is not None and client["id"] != row["client_id"]:
+        if row["client_id"] is None:
+            basic_client(conn, required=False)  # credentials, when sent, must be right
+        elif known_client(conn)["id"] != row["client_id"]:
             raise invalid_client()
         conn.execute("DELETE FROM refresh_tokens WHERE hash = ?", (row["hash"],))
         scopes = granted(form("scope"), row["scopes"].split())

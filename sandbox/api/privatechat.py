@@ -22,9 +22,14 @@ from sandbox.store.filestore import store
 bp = Blueprint("privatechat", __name__)
 
 
-def partner(conn: sqlite3.Connection, user: str, caller: Principal) -> sqlite3.Row:
+def own_id(caller: Principal) -> int:
     if caller.user_id is None:
         raise forbidden("Private chats are only available to users, not to add-ons")
+    return caller.user_id
+
+
+def partner(conn: sqlite3.Connection, user: str, caller: Principal) -> sqlite3.Row:
+    own_id(caller)
     return resolve.user(conn, user, caller)
 
 
@@ -37,8 +42,8 @@ def recipient(conn: sqlite3.Connection, user: str, caller: Principal) -> sqlite3
 
 
 def send(conn: sqlite3.Connection, caller: Principal, to: sqlite3.Row, new: NewMessage) -> None:
-    new.chat = chat_key(caller.user_id, to["id"])
-    new.sender_id = caller.user_id
+    new.chat = chat_key(own_id(caller), to["id"])
+    new.sender_id = own_id(caller)
     insert(conn, caller.group_id, new)
 
 
@@ -82,7 +87,7 @@ def history_page(user: str) -> Response:
     caller = principal()
     with db().read() as conn:
         other = partner(conn, user, caller)
-        items, more = history.read_page(conn, Scope("chat", chat_key(caller.user_id, other["id"])), opts)
+        items, more = history.read_page(conn, Scope("chat", chat_key(own_id(caller), other["id"])), opts)
     return json_response(paging.envelope(items, opts.page, more))
 
 
@@ -92,7 +97,7 @@ def latest(user: str) -> Response:
     caller = principal()
     with db().read() as conn:
         other = partner(conn, user, caller)
-        return json_response(history.read_latest(conn, Scope("chat", chat_key(caller.user_id, other["id"])), opts))
+        return json_response(history.read_latest(conn, Scope("chat", chat_key(own_id(caller), other["id"])), opts))
 
 
 @bp.get("/v2/user/<seg:user>/history/<seg:message_id>")
@@ -101,4 +106,4 @@ def message(user: str, message_id: str) -> Response:
     caller = principal()
     with db().read() as conn:
         other = partner(conn, user, caller)
-        return json_response(history.read_one(conn, Scope("chat", chat_key(caller.user_id, other["id"])), message_id, opts))
+        return json_response(history.read_one(conn, Scope("chat", chat_key(own_id(caller), other["id"])), message_id, opts))

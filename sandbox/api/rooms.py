@@ -20,6 +20,7 @@ from sandbox.model.messaging import NewMessage, insert
 from sandbox.security import standing
 from sandbox.security.auth import Principal, principal
 from sandbox.store import clock
+from sandbox.store.db import inserted_id
 
 bp = Blueprint("rooms", __name__)
 
@@ -104,7 +105,7 @@ def create_room() -> Response:
         owner_id = owner_for(conn, caller, body.get("owner_user_id"), "owner_user_id")
         guest = bool(body.get("guest_access", False))
         dav = body.get("delegate_admin_visibility")
-        room_id = conn.execute(
+        room_id = inserted_id(conn.execute(
             "INSERT INTO rooms (group_id, name, topic, privacy, is_guest_accessible, guest_token, owner_id, delegate_admin_visibility,"
             " created, version)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -120,7 +121,7 @@ def create_room() -> Response:
                 now,
                 version(),
             ),
-        ).lastrowid
+        ))
         if body.get("privacy") == "private":
             conn.execute(
                 "INSERT INTO room_members (room_id, user_id, roles, added) VALUES (?, ?, '[\"room_admin\"]', ?)", (room_id, owner_id, now)

@@ -19,6 +19,7 @@ from sandbox.http.responses import json_response, no_content
 from sandbox.model import resolve
 from sandbox.security.auth import Principal, principal
 from sandbox.store import clock
+from sandbox.store.db import inserted_id
 
 bp = Blueprint("users", __name__)
 BLANK_MEANS_GENERATE = ("mention_name", "password")
@@ -135,12 +136,12 @@ def create_user() -> Response:
                 (*fields, user_id),
             )
         else:
-            user_id = conn.execute(
+            user_id = inserted_id(conn.execute(
                 "INSERT INTO users (name, mention_name, email, title, timezone, roles, is_group_admin, password_hash, version, group_id,"
                 " created)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (*fields, caller.group_id, now),
-            ).lastrowid
+            ))
     answer: dict[str, Any] = {"id": user_id, "links": {"self": links.user(user_id)}}
     if "password" not in body:
         answer["password"] = password  # generated: HipChat returns it once
@@ -231,9 +232,9 @@ def invite_to_group() -> Response:
     with db().write() as conn:
         mention = mention_from(conn, caller.group_id, body["name"])
         check_unique(conn, caller.group_id, body["email"], mention, None)
-        user_id = conn.execute(
+        user_id = inserted_id(conn.execute(
             "INSERT INTO users (group_id, name, mention_name, email, title, version, created) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (caller.group_id, body["name"], mention, body["email"], body.get("title", ""), version(), clock.now_us()),
-        ).lastrowid
+        ))
         row = conn.execute("SELECT * FROM users WHERE id = ?", (user_id,)).fetchone()
     return json_response({**user_summary(row), "email": row["email"], "title": row["title"]})

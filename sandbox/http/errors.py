@@ -10,7 +10,7 @@ from http import HTTPStatus
 from typing import Any
 
 from flask import Flask, Response
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from sandbox.http.responses import json_response
 
@@ -82,7 +82,7 @@ def register_errors(app: Flask) -> None:
             413: "Request entity too large",
         }
         response = HipChatError(code, messages.get(code, error.description or reason(code))).response()
-        if code == 405 and getattr(error, "valid_methods", None):
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
             response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
         return response
 

@@ -34,7 +34,8 @@ def read_share() -> tuple[dict[str, Any], Upload]:
     upload = None
     for part in message.iter_parts():
         name = part.get_param("name", header="content-disposition")
-        payload = part.get_payload(decode=True) or b""
+        decoded = part.get_payload(decode=True)  # a leaf part decodes to bytes
+        payload = decoded if isinstance(decoded, bytes) else b""
         if name == "metadata":
             try:
                 metadata = json.loads(payload.decode(part.get_content_charset() or "utf-8"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
-from typing import Any
+from typing import Any, cast
 
 from flask import request
 from jsonschema import Draft202012Validator
@@ -104,7 +104,8 @@ def _earliest(error: ValidationError) -> tuple[int, bool]:
 def as_hipchat(error: ValidationError) -> HipChatError:
     path = [str(part) for part in error.absolute_path]
     if error.validator == "required":
-        missing = next(name for name in error.validator_value if name not in error.instance)
+        required: list[str] = cast(list[str], error.validator_value)
+        missing = next(name for name in required if name not in cast(dict[str, Any], error.instance))
         return missing_field(".".join([*path, missing]))
     field = ".".join(path) or "body"
     validation = VALIDATION_NAMES.get(str(error.validator), str(error.validator))
@@ -116,7 +117,7 @@ def as_hipchat(error: ValidationError) -> HipChatError:
         )
         message = f"Invalid length for '{field}': {low} - {high if high is not None else 'unlimited'}"
     elif validation == "enum":
-        message = f"Invalid value for '{field}': expected one of {', '.join(map(str, error.validator_value))}"
+        message = f"Invalid value for '{field}': expected one of {', '.join(map(str, cast(list[Any], error.validator_value)))}"
     elif validation == "type":
         message = f"Invalid type for '{field}'"
     else:

@@ -21,6 +21,13 @@ from sandbox.store.migrations import MIGRATIONS
 BUSY_TIMEOUT_MS = 15_000
 
 
+def inserted_id(cursor: sqlite3.Cursor) -> int:
+    """The rowid an INSERT just made (sqlite3 types it Optional, for statements that insert nothing)."""
+    if cursor.lastrowid is None:
+        raise RuntimeError("the statement inserted no row")
+    return cursor.lastrowid
+
+
 class Database:
     def __init__(self, path: str) -> None:
         self.path = path

@@ -128,6 +128,8 @@ def create_app(config: Config | None = None) -> Flask:
         except Unauthorized as error:
             return problem(401, str(error))
         event = request.get_json(silent=True)
+        if not isinstance(event, dict):
+            return problem(400, "not a room_message event")
         try:
             room_id = event["item"]["room"]["id"]
             text = event["item"]["message"]["message"]

@@ -35,7 +35,8 @@ def standup(store: Store, tokens: Tokens, runtime: Runtime, installation: Instal
         return {"message": USAGE, "message_format": "text", "color": "yellow", "notify": False}
     sender = message["from"] if isinstance(message.get("from"), dict) else {"name": str(message.get("from") or "Someone")}
     name = sender.get("name") or "Someone"
-    note_id = store.add_note(installation.oauth_id, room_id, message["id"], sender.get("id"), name, text)
+    sender_id = sender.get("id")
+    note_id = store.add_note(installation.oauth_id, room_id, message["id"], sender_id if isinstance(sender_id, int) else None, name, text)
     count = store.count_notes(installation.oauth_id, room_id)
     token = tokens.token(installation)
     runtime.call(

@@ -12,6 +12,7 @@ gives a webhook to answer, so a card still goes out within the delivery that ask
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from typing import Any
 
 import requests
@@ -31,7 +32,7 @@ class CallFailed(Exception):
         self.detail = detail
 
 
-def retry_after(status: int, detail: Any, headers: Any, backoff: float) -> float | None:
+def retry_after(status: int, detail: Any, headers: Mapping[str, str], backoff: float) -> float | None:
     """Seconds to wait before trying again, or None when the answer is final."""
     if status == 429:
         reset = detail.get("reset") if isinstance(detail, dict) else None
@@ -54,6 +55,7 @@ class Runtime:
         """The function's contextWrites.to on success; CallFailed with the error envelope once retrying cannot help."""
         deadline = time.monotonic() + self.deadline_s
         backoff = FIRST_BACKOFF_S
+        headers: Mapping[str, str]
         while True:
             left = deadline - time.monotonic()
             try:

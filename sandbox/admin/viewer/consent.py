@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, Response, redirect, render_template, request
+from werkzeug.wrappers import Response as AnyResponse  # what redirect() makes; flask's Response is one
 
 from sandbox.admin.viewer import signin
 from sandbox.admin.viewer.routes import CONTENT_SECURITY_POLICY, page_response
@@ -108,7 +109,7 @@ def make_consent_blueprint() -> Blueprint:
     consent = Blueprint("consent", __name__, template_folder="templates")
 
     @consent.get("/users/authorize")
-    def show() -> Response:
+    def show() -> AnyResponse:
         with db().read() as conn:
             try:
                 ask = read_request(conn, request.args)
@@ -119,7 +120,7 @@ def make_consent_blueprint() -> Blueprint:
             return consent_page(conn, ask)
 
     @consent.post("/users/authorize/sign-in")
-    def sign_in() -> Response:
+    def sign_in() -> AnyResponse:
         with db().write() as conn:
             try:
                 ask = read_request(conn, request.form)
@@ -135,7 +136,7 @@ def make_consent_blueprint() -> Blueprint:
         return response
 
     @consent.post("/users/authorize")
-    def answer() -> Response:
+    def answer() -> AnyResponse:
         with db().write() as conn:
             try:
                 ask = read_request(conn, request.form)

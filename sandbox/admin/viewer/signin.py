@@ -15,7 +15,8 @@ import secrets
 import sqlite3
 import time
 
-from flask import Response, request
+from flask import request
+from werkzeug.wrappers import Response as AnyResponse
 
 from sandbox.security import auth
 
@@ -34,7 +35,7 @@ def open_session(conn: sqlite3.Connection, user_id: int) -> str:
     return secret
 
 
-def set_cookie(response: Response, secret: str) -> None:
+def set_cookie(response: AnyResponse, secret: str) -> None:
     response.set_cookie(
         COOKIE, secret, max_age=SESSION_TTL_S, path=COOKIE_PATH, httponly=True, samesite="Lax", secure=request.scheme == "https"
     )
