@@ -155,7 +155,8 @@ def run_twice(var_dir: Path, between=lambda: None) -> list[tuple[str, list[str],
         process = start_run(var_dir, *ports, workers=1)
         try:
             output = read_until(process, "Ctrl-C stops the servers.")
-            runs.append((output, standup_installations(sandbox_url, "KeptT0ken"), post_standup(sandbox_url, "KeptT0ken", f"note {run}")))
+            admin_token = (var_dir / "admin-token").read_text().strip()  # /_sandbox/ takes it, not the API token
+            runs.append((output, standup_installations(sandbox_url, admin_token), post_standup(sandbox_url, admin_token, f"note {run}")))
         finally:
             os.killpg(process.pid, signal.SIGINT)
             process.wait(timeout=60)
