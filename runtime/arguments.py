@@ -6,7 +6,7 @@ import functools
 import json
 import math
 import re
-from typing import Any
+from typing import Any, cast
 
 import fastjsonschema
 import jsonschema
@@ -250,11 +250,11 @@ def too_deep(value: Any, max_depth: int) -> bool:
 def validate(function: Any, args: dict[str, Any]) -> None:
     try:
         function.fast_check(args)
-    except fastjsonschema.JsonSchemaException as exc:
+    except fastjsonschema.JsonSchemaValueException as exc:  # a value the schema refuses (not a broken schema: a bug)
         raise refusal(function, args, exc) from None
 
 
-def refusal(function: Any, args: dict[str, Any], first_failure: fastjsonschema.JsonSchemaException) -> CallError:
+def refusal(function: Any, args: dict[str, Any], first_failure: fastjsonschema.JsonSchemaValueException) -> CallError:
     """Why args fail the function's schema, field by field (the slow path: only for args the fast check refused)."""
     missing: list[str] = []
     reasons: dict[str, str] = {}
@@ -320,9 +320,9 @@ def describe(error: jsonschema.ValidationError, arg: Any) -> str:
     """A caller-facing reason for one schema error."""
     where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in list(error.absolute_path)[1:])
     prefix = f"{where.lstrip('.')}: " if where else ""
-    kind, value = error.validator, error.validator_value
+    kind, value = str(error.validator), cast(Any, error.validator_value)  # the keyword and its value from the schema
     if kind == "type":
-        types = value if isinstance(value, list) else [value]
+        types: list[str] = value if isinstance(value, list) else [value]
         reason = "must be " + " or ".join(TYPE_WORDS.get(t, t) for t in types)
     elif kind == "enum":
         reason = "must be one of: " + ", ".join(str(v) for v in value)
@@ -343,7 +343,7 @@ def describe(error: jsonschema.ValidationError, arg: Any) -> str:
     elif kind == "pattern":
         reason = f"must match {value}"
     elif kind == "required":
-        reason = "missing " + ", ".join(n for n in value if n not in error.instance)
+        reason = "missing " + ", ".join(n for n in value if n not in cast(dict[str, Any], error.instance))
     else:
         reason = error.message
     return prefix + reason
