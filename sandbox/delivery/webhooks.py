@@ -65,6 +65,8 @@ class Deliveries:
 
     def ensure_started(self) -> None:
         """Start this process's senders (again after a fork: threads do not survive one)."""
+        if self._pid == os.getpid() and self._threads and all(thread.is_alive() for thread in self._threads):
+            return  # every request asks: the common answer takes no lock
         with self._starting:
             if self._pid == os.getpid() and self._threads and all(thread.is_alive() for thread in self._threads):
                 return
