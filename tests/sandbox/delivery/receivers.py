@@ -3,14 +3,13 @@ count what happened: connections open at once, bytes sent, whether the sandbox h
 
 from __future__ import annotations
 
-import contextlib
 import socket
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from tests.helpers import read_request_head
+from tests.helpers import RawHandler, read_request_head
 
 
 @dataclass
@@ -28,36 +27,25 @@ Answer = Callable[[socket.socket, Connection], None]
 
 
 class Receiver:
-    """An HTTP receiver on 127.0.0.1: reads each request (Content-Length bodies), then `answer` writes the answer."""
+    """An HTTP receiver on 127.0.0.1 (a tests.helpers.raw_http_server): reads each request (Content-Length bodies),
+    then `answer` writes the answer. Its connections are shut down when the server's block ends."""
 
-    def __init__(self, answer: Answer) -> None:
+    def __init__(self, start: Callable[[RawHandler], int], answer: Answer) -> None:
         self.answer = answer
         self.connections: list[Connection] = []
         self.open_now = 0
         self.most_open = 0
         self._lock = threading.Lock()
-        self._server = socket.create_server(("127.0.0.1", 0))
-        self._sockets: list[socket.socket] = []
-        self._stopped = False
-        threading.Thread(target=self._accept, daemon=True).start()
+        self.port = start(self._serve)
 
     def url(self, path: str = "/hook") -> str:
-        return f"http://127.0.0.1:{self._server.getsockname()[1]}{path}"
+        return f"http://127.0.0.1:{self.port}{path}"
 
     def requests(self) -> list[Connection]:
         with self._lock:
             return [c for c in self.connections if c.received_at]
 
-    def _accept(self) -> None:
-        while not self._stopped:
-            try:
-                conn, _ = self._server.accept()
-            except OSError:
-                return
-            self._sockets.append(conn)
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
-
-    def _serve(self, conn: socket.socket) -> None:
+    def _serve(self, conn: socket.socket, stopping: threading.Event) -> None:
         record = Connection()
         with self._lock:
             self.connections.append(record)
@@ -79,14 +67,6 @@ class Receiver:
         finally:
             with self._lock:
                 self.open_now -= 1
-            conn.close()
-
-    def stop(self) -> None:
-        self._stopped = True
-        self._server.close()
-        for conn in self._sockets:
-            with contextlib.suppress(OSError):
-                conn.shutdown(socket.SHUT_RDWR)
 
 
 def head(status: str = "200 OK", length: int = 0, content_type: str = "application/json") -> bytes:

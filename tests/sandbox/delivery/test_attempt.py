@@ -10,7 +10,7 @@ import pytest
 
 from sandbox.delivery.attempt import MAX_ANSWER_BYTES
 from tests.sandbox.conftest import Api, history, make_app, send, stop
-from tests.sandbox.delivery.receivers import Receiver, drip, flood
+from tests.sandbox.delivery.receivers import drip, flood
 from tests.sandbox.delivery.test_webhooks import deliveries, wait_until
 
 GENEROUS_MS = 4000  # on top of a deadline, for a loaded 2-core machine
@@ -34,38 +34,32 @@ def settled(api: Api) -> list[dict[str, Any]] | None:
     return found if found and all(d["state"] != "pending" for d in found) else None
 
 
-def test_the_deadline_covers_an_answer_whose_bytes_keep_coming(one_attempt):
-    receiver = Receiver(drip(every=0.1))  # a byte every 0.1 s: no read ever waits long, the answer would take 100 s
-    try:
-        one_attempt.put("/v2/room/General/extension/webhook/drip", {"url": receiver.url(), "event": "room_message"})
-        send(one_attempt, "General", "drip")
-        delivery = finished(one_attempt)
-        (tried,) = delivery["attempts"]
-        assert (delivery["state"], tried["ended"], tried["status"]) == ("failed", "deadline", 200)
-        assert "SANDBOX_WEBHOOK_TIMEOUT" in tried["error"]
-        assert 1000 <= tried["duration_ms"] < 1000 + GENEROUS_MS
-        (connection,) = wait_until(lambda: [c for c in receiver.requests() if c.hung_up_at])
-        assert connection.sent < 1000 and not connection.done, "the sandbox hung up before the answer was complete"
-    finally:
-        receiver.stop()
+def test_the_deadline_covers_an_answer_whose_bytes_keep_coming(one_attempt, receiver):
+    dripping = receiver(drip(every=0.1))  # a byte every 0.1 s: no read ever waits long, the answer would take 100 s
+    one_attempt.put("/v2/room/General/extension/webhook/drip", {"url": dripping.url(), "event": "room_message"})
+    send(one_attempt, "General", "drip")
+    delivery = finished(one_attempt)
+    (tried,) = delivery["attempts"]
+    assert (delivery["state"], tried["ended"], tried["status"]) == ("failed", "deadline", 200)
+    assert "SANDBOX_WEBHOOK_TIMEOUT" in tried["error"]
+    assert 1000 <= tried["duration_ms"] < 1000 + GENEROUS_MS
+    (connection,) = wait_until(lambda: [c for c in dripping.requests() if c.hung_up_at])
+    assert connection.sent < 1000 and not connection.done, "the sandbox hung up before the answer was complete"
 
 
-def test_a_large_answer_is_cut_at_64_kb_without_reading_the_rest(one_attempt):
+def test_a_large_answer_is_cut_at_64_kb_without_reading_the_rest(one_attempt, receiver):
     size = 256 * 1024 * 1024
-    receiver = Receiver(flood(size))
-    try:
-        one_attempt.put("/v2/room/General/extension/webhook/big", {"url": receiver.url(), "event": "room_message"})
-        send(one_attempt, "General", "answer me at length")
-        delivery = finished(one_attempt)
-        (tried,) = delivery["attempts"]
-        assert (delivery["state"], tried["ended"], tried["status"]) == ("done", "too large", 200)
-        assert delivery["outcome"].startswith("delivered; the answer is larger than 64 KB")
-        (connection,) = wait_until(lambda: [c for c in receiver.requests() if c.hung_up_at])
-        # Socket buffers on both ends take some megabytes after the sandbox stops reading; not the other 250.
-        assert MAX_ANSWER_BYTES < connection.sent < size // 8 and not connection.done
-        assert [m["message"] for m in history(one_attempt, "General")["items"]][-1] == "answer me at length", "no reply posted"
-    finally:
-        receiver.stop()
+    flooding = receiver(flood(size))
+    one_attempt.put("/v2/room/General/extension/webhook/big", {"url": flooding.url(), "event": "room_message"})
+    send(one_attempt, "General", "answer me at length")
+    delivery = finished(one_attempt)
+    (tried,) = delivery["attempts"]
+    assert (delivery["state"], tried["ended"], tried["status"]) == ("done", "too large", 200)
+    assert delivery["outcome"].startswith("delivered; the answer is larger than 64 KB")
+    (connection,) = wait_until(lambda: [c for c in flooding.requests() if c.hung_up_at])
+    # Socket buffers on both ends take some megabytes after the sandbox stops reading; not the other 250.
+    assert MAX_ANSWER_BYTES < connection.sent < size // 8 and not connection.done
+    assert [m["message"] for m in history(one_attempt, "General")["items"]][-1] == "answer me at length", "no reply posted"
 
 
 def test_each_attempt_says_why_it_ended(api, httpserver):

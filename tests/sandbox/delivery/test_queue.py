@@ -16,7 +16,7 @@ import pytest
 from sandbox.delivery.webhooks import Deliveries
 from tests.sandbox.admin.test_addons import ADDONS, install
 from tests.sandbox.conftest import ADMIN_TOKEN, Api, client_token, make_app, send, stop
-from tests.sandbox.delivery.receivers import Receiver, after, drip, no_content
+from tests.sandbox.delivery.receivers import after, drip, no_content
 from tests.sandbox.delivery.test_webhooks import deliveries, wait_until
 
 GENEROUS_S = 4.0  # on top of a deadline, for a loaded 2-core machine
@@ -28,10 +28,10 @@ def hooks(api: Api, url: str, count: int, prefix: str = "hook") -> None:
         assert response.status_code == 201, response.get_json()
 
 
-def test_a_dripping_receiver_does_not_delay_another_receivers_delivery():
+def test_a_dripping_receiver_does_not_delay_another_receivers_delivery(receiver):
     app = make_app(webhook_timeout=3.0, webhook_per_target=2)
     api = Api(app.test_client())
-    dripping, quick = Receiver(drip(every=0.2)), Receiver(no_content)
+    dripping, quick = receiver(drip(every=0.2)), receiver(no_content)
     try:
         hooks(api, dripping.url(), 4, "drip")  # queued first: in a batch, they would take every sender
         hooks(api, quick.url(), 1, "quick")
@@ -47,41 +47,37 @@ def test_a_dripping_receiver_does_not_delay_another_receivers_delivery():
         )
     finally:
         stop(app)
-        dripping.stop()
-        quick.stop()
 
 
-def test_a_receiver_holds_at_most_its_share_of_the_senders():
+def test_a_receiver_holds_at_most_its_share_of_the_senders(receiver):
     app = make_app(webhook_per_target=2)
     api = Api(app.test_client())
-    receiver = Receiver(after(0.4))
+    slow = receiver(after(0.4))
     try:
-        hooks(api, receiver.url(), 6)
+        hooks(api, slow.url(), 6)
         send(api, "General", "six deliveries to one receiver")
-        wait_until(lambda: len(receiver.requests()) == 6 and receiver.open_now == 0, timeout=15)
-        assert receiver.most_open == 2
+        wait_until(lambda: len(slow.requests()) == 6 and slow.open_now == 0, timeout=15)
+        assert slow.most_open == 2
         assert {d["state"] for d in deliveries(api)} == {"done"}
     finally:
         stop(app)
-        receiver.stop()
 
 
-def test_the_per_receiver_limit_holds_across_processes(tmp_path):
+def test_the_per_receiver_limit_holds_across_processes(tmp_path, receiver):
     db_path = str(tmp_path / "two.db")
     apps = [make_app(db=db_path, webhook_per_target=2), make_app(db=db_path, webhook_per_target=2)]
-    receiver = Receiver(after(0.3))
+    slow = receiver(after(0.3))
     try:
         api = Api(apps[0].test_client())
-        hooks(api, receiver.url(), 1)
+        hooks(api, slow.url(), 1)
         for n in range(8):
             Api(apps[n % 2].test_client(), ADMIN_TOKEN).post("/v2/room/General/message", {"message": f"m{n}"})
-        wait_until(lambda: len(receiver.requests()) == 8 and receiver.open_now == 0, timeout=20)
-        assert receiver.most_open == 2
-        assert sorted(json.loads(c.body)["item"]["message"]["message"] for c in receiver.requests()) == [f"m{n}" for n in range(8)]
+        wait_until(lambda: len(slow.requests()) == 8 and slow.open_now == 0, timeout=20)
+        assert slow.most_open == 2
+        assert sorted(json.loads(c.body)["item"]["message"]["message"] for c in slow.requests()) == [f"m{n}" for n in range(8)]
     finally:
         for app in apps:
             stop(app)
-        receiver.stop()
 
 
 @contextmanager
