@@ -33,23 +33,28 @@ def target_of(url: str) -> str:
     return f"{host}:{found.port}"
 
 
-def any_due(db: Database, now_ms: int) -> bool:
-    """A cheap look, so that an idle sender takes no write lock."""
-    with db.read() as conn:
-        return conn.execute("SELECT 1 FROM deliveries WHERE state = 'pending' AND next_at <= ? LIMIT 1", (now_ms,)).fetchone() is not None
+# The next delivery a sender may take: due, not leased, and its receiver below its limit of deliveries in flight.
+NEXT = (
+    "SELECT id FROM deliveries WHERE state = 'pending' AND next_at <= :now AND (lease_until IS NULL OR lease_until < :now)"
+    " AND target NOT IN (SELECT target FROM deliveries WHERE lease_until >= :now GROUP BY target HAVING count(*) >= :limit)"
+    " ORDER BY next_at, id LIMIT 1"
+)
 
 
 def claim(db: Database, owner: str, now_ms: int, lease_until_ms: int, per_target: int) -> sqlite3.Row | None:
-    """The next due delivery whose receiver has room, leased to owner (its attempts counted); None when there is none."""
-    if not any_due(db, now_ms):
-        return None
+    """The next due delivery whose receiver has room, leased to owner (its attempts counted); None when there is none.
+
+    A read looks first, so that an idle sender, or one whose due deliveries all wait for their receiver, takes no
+    write lock; the claim itself runs the same selection again inside the write.
+    """
+    values = {"owner": owner, "lease": lease_until_ms, "now": now_ms, "limit": max(1, per_target)}
+    with db.read() as conn:
+        if conn.execute(NEXT, values).fetchone() is None:
+            return None
     with db.write() as conn:
         return conn.execute(
-            "UPDATE deliveries SET lease_owner = :owner, lease_until = :lease, attempts = attempts + 1 WHERE id = ("
-            " SELECT id FROM deliveries WHERE state = 'pending' AND next_at <= :now AND (lease_until IS NULL OR lease_until < :now)"
-            " AND target NOT IN (SELECT target FROM deliveries WHERE lease_until >= :now GROUP BY target HAVING count(*) >= :limit)"
-            " ORDER BY next_at, id LIMIT 1) RETURNING *",
-            {"owner": owner, "lease": lease_until_ms, "now": now_ms, "limit": max(1, per_target)},
+            f"UPDATE deliveries SET lease_owner = :owner, lease_until = :lease, attempts = attempts + 1 WHERE id = ({NEXT}) RETURNING *",
+            values,
         ).fetchone()
 
 
