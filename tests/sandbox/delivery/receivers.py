@@ -21,9 +21,12 @@ class Connection:
     sent: int = 0  # answer body bytes sent
     hung_up_at: float | None = None  # when a send failed: the sandbox closed the connection before the answer ended
     done: bool = False
+    released: bool = False  # no longer counted as open
 
 
-Answer = Callable[[socket.socket, Connection], None]
+# Writes the answer but for its last bytes, which it returns: the receiver stops counting the connection as open,
+# then sends them.
+Answer = Callable[[socket.socket, Connection], bytes]
 
 
 class Receiver:
@@ -60,12 +63,19 @@ class Receiver:
                     break
                 body += chunk
             record.body, record.received_at = body, time.monotonic()
-            self.answer(conn, record)
+            last = self.answer(conn, record)
+            self._release(record)  # before the last bytes: once they are sent, the sandbox may connect again at once
+            conn.sendall(last)
             record.done = True
         except OSError:
             record.hung_up_at = time.monotonic()
         finally:
-            with self._lock:
+            self._release(record)
+
+    def _release(self, record: Connection) -> None:
+        with self._lock:
+            if not record.released:
+                record.released = True
                 self.open_now -= 1
 
 
@@ -73,16 +83,16 @@ def head(status: str = "200 OK", length: int = 0, content_type: str = "applicati
     return f"HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n".encode()
 
 
-def no_content(conn: socket.socket, record: Connection) -> None:
-    conn.sendall(head("204 No Content"))
+def no_content(conn: socket.socket, record: Connection) -> bytes:
+    return head("204 No Content")
 
 
 def after(seconds: float) -> Answer:
     """204 after a while (long enough for concurrent deliveries to overlap)."""
 
-    def answer(conn: socket.socket, record: Connection) -> None:
+    def answer(conn: socket.socket, record: Connection) -> bytes:
         time.sleep(seconds)
-        conn.sendall(head("204 No Content"))
+        return head("204 No Content")
 
     return answer
 
@@ -91,12 +101,14 @@ def drip(every: float, length: int = 1000) -> Answer:
     """200 with Content-Length: length, then one byte every `every` seconds: each read gets a byte well within any
     per-read timeout, and the whole answer would take length * every seconds."""
 
-    def answer(conn: socket.socket, record: Connection) -> None:
+    def answer(conn: socket.socket, record: Connection) -> bytes:
         conn.sendall(head(length=length, content_type="text/plain"))
-        for _ in range(length):
+        for _ in range(length - 1):
             time.sleep(every)
             conn.sendall(b"x")
             record.sent += 1
+        time.sleep(every)
+        return b"x"
 
     return answer
 
@@ -104,10 +116,11 @@ def drip(every: float, length: int = 1000) -> Answer:
 def flood(length: int, chunk: int = 64 * 1024) -> Answer:
     """200 with a JSON Content-Type and a body of length bytes, sent as fast as the sandbox reads it."""
 
-    def answer(conn: socket.socket, record: Connection) -> None:
+    def answer(conn: socket.socket, record: Connection) -> bytes:
         conn.sendall(head(length=length))
         block = b" " * chunk
         while record.sent < length:
             record.sent += conn.send(block[: length - record.sent])
+        return b""
 
     return answer
