@@ -40,8 +40,7 @@ def test_a_dripping_receiver_does_not_delay_another_receivers_delivery(receiver)
         (delivered,) = wait_until(quick.requests, timeout=3.0 + GENEROUS_S)
         assert json.loads(delivered.body)["item"]["message"]["message"] == "everyone"
         assert delivered.received_at - sent_at < 3.0 + GENEROUS_S, "within the dripping receiver's deadline"
-        started = dripping.requests()
-        assert started, "the dripping receiver's deliveries were under way"
+        started = wait_until(dripping.requests)  # under way (reading a request may lag behind on a loaded machine)
         assert all(c.hung_up_at is None or c.hung_up_at > delivered.received_at for c in started), (
             "the quick receiver got its delivery before any dripping attempt ended"
         )
