@@ -65,6 +65,7 @@ def start_sandbox(db_path: Path, port: int, workers: int, log: Path) -> subproce
         "SANDBOX_PUBLIC_URL": f"http://127.0.0.1:{port}",
         "SANDBOX_ADMIN_TOKEN": TOKEN,
         "SANDBOX_DEMO": "false",
+        "SANDBOX_WEBHOOK_PER_TARGET": "8",  # the one receiver stands for the 50 bots: every sender may use it
     }
     process = serving.start_gunicorn(
         "sandbox.app:create_app()", port, env, workers=workers, extra=("--timeout", "300"), log_path=log, new_session=True

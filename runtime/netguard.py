@@ -6,23 +6,17 @@ refuse addresses the policy closes, connect only to an address they checked, and
   pool (keyed by host) reuses the connection for that host only, checking the address again on every reconnect.
 - The deadline bounds the whole fetch, redirects included. Connects and TLS handshakes get the time that is left;
   reads cannot (each read of a server that drips a byte at a time would get a fresh timeout), so a timer shuts the
-  fetch's connections down when the deadline passes.
+  fetch's connections down when the deadline passes (common.deadline, shared with the sandbox's webhook delivery).
 """
 
 from __future__ import annotations
 
-import contextlib
-import socket
-import threading
-import time
-from contextvars import ContextVar
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import requests
-from urllib3.exceptions import ConnectTimeoutError
 
-from common.pinned import PinnedConnection, look_up, pinned_session
+from common.deadline import Deadline, DeadlineConnection, current
+from common.pinned import look_up, pinned_session
 from runtime.address_policy import address_allowed
 
 
@@ -41,70 +35,17 @@ class Policy:
     allow_private: bool = False
 
 
-@dataclass
-class Fetch:
-    """One fetch in progress, redirects included: the policy its connections obey and its deadline."""
+class Fetch(Deadline):
+    """One fetch in progress, redirects included: the policy its connections obey and its deadline (common.deadline)."""
 
-    policy: Policy
-    seconds: float
-    expired: bool = field(default=False, init=False)
-    _end: float = field(default=0.0, init=False)
-    _sockets: list[socket.socket] = field(default_factory=list, init=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
-    _timer: threading.Timer | None = field(default=None, init=False)
-    _token: Any = field(default=None, init=False)
-
-    def remaining(self) -> float:
-        return max(0.0, self._end - time.monotonic())
-
-    def watch(self, sock: socket.socket | None) -> None:
-        """Shut this socket down when the deadline passes (at once if it has passed).
-
-        The socket, not its connection: http.client drops a connection's socket when the answer says
-        Connection: close, and the response goes on reading from it.
-        """
-        if sock is None:
-            return
-        with self._lock:
-            if not self.expired:
-                self._sockets.append(sock)
-                return
-        _shut_down(sock)
-
-    def _expire(self) -> None:
-        with self._lock:
-            self.expired = True
-            sockets, self._sockets = self._sockets, []
-        for sock in sockets:
-            _shut_down(sock)
-
-    def __enter__(self) -> Fetch:
-        self._end = time.monotonic() + self.seconds
-        self._token = _current.set(self)
-        self._timer = threading.Timer(self.seconds, self._expire)
-        self._timer.daemon = True
-        self._timer.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-        _current.reset(self._token)
-
-
-_current: ContextVar[Fetch | None] = ContextVar("file_fetch", default=None)
-
-
-def _shut_down(sock: socket.socket) -> None:
-    with contextlib.suppress(OSError):  # already closed
-        # The plain socket's shutdown, also for a TLS socket: it wakes a read blocked in another thread, and leaves
-        # the TLS object alone for that thread to fail on.
-        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+    def __init__(self, policy: Policy, seconds: float) -> None:
+        super().__init__(seconds)
+        self.policy = policy
 
 
 def current_fetch() -> Fetch:
-    fetch = _current.get()
-    if fetch is None:
+    fetch = current()
+    if not isinstance(fetch, Fetch):
         raise FetchRefused("a File URL is only fetched within a guarded fetch")
     return fetch
 
@@ -127,27 +68,14 @@ def checked_addresses(host: str, port: int, policy: Policy) -> list[str]:
     return addresses
 
 
-class _Guard(PinnedConnection):
+class _Guard(DeadlineConnection):
     """Mixed into urllib3's connections: the only connect a File URL gets."""
 
-    sock: Any
-
-    def connect_timeout(self) -> float:
-        timeout = current_fetch().remaining()
-        if timeout <= 0:
-            raise ConnectTimeoutError(self, f"Connection to {self.host} not started: the fetch's deadline has passed")
-        return min(timeout, self.timeout) if isinstance(self.timeout, (int, float)) else timeout
+    def deadline(self) -> Fetch:
+        return current_fetch()
 
     def checked_addresses(self) -> list[str]:
         return checked_addresses(self.host, self.port, current_fetch().policy)
-
-    def connect(self) -> None:
-        super().connect()  # type: ignore[misc]
-        current_fetch().watch(self.sock)
-
-    def request(self, *args: Any, **kwargs: Any) -> None:
-        current_fetch().watch(self.sock)  # a pooled connection this fetch reuses (a new one is watched on connect)
-        super().request(*args, **kwargs)  # type: ignore[misc]
 
 
 def guarded_session(ca_bundle: str, max_redirects: int) -> requests.Session:

@@ -100,7 +100,15 @@ class SandboxSettings:
         metadata={
             "env": "SANDBOX_WEBHOOK_TIMEOUT",
             "unit": "seconds",
-            "help": "Seconds a webhook (or an add-on's descriptor, install or uninstall call) may take.",
+            "help": "Seconds a webhook delivery attempt (the whole exchange: connect, send, answer), or an add-on's descriptor,"
+            " install or uninstall call, may take.",
+        },
+    )
+    webhook_per_target: int = field(
+        default=2,
+        metadata={
+            "env": "SANDBOX_WEBHOOK_PER_TARGET",
+            "help": "Deliveries in flight at once to one receiver (host:port), across all workers; each worker has 4 senders.",
         },
     )
     webhook_attempts: int = field(default=5, metadata={"env": "SANDBOX_WEBHOOK_ATTEMPTS", "help": "Delivery attempts before giving up."})

@@ -194,8 +194,9 @@ def glance_content(conn: sqlite3.Connection, client_id: str, key: str) -> dict[s
 
 def recent_deliveries(conn: sqlite3.Connection, client_id: str) -> list[dict[str, Any]]:
     rows = conn.execute(
-        "SELECT d.*, (SELECT status FROM delivery_attempts a WHERE a.delivery_id = d.id ORDER BY a.id DESC LIMIT 1) AS last_status"
-        " FROM deliveries d WHERE d.client_id = ? ORDER BY d.id DESC LIMIT ?",
+        "SELECT d.*, a.status AS last_status, a.ended AS last_ended, a.duration_ms AS last_duration_ms FROM deliveries d"
+        " LEFT JOIN delivery_attempts a ON a.id = (SELECT max(id) FROM delivery_attempts WHERE delivery_id = d.id)"
+        " WHERE d.client_id = ? ORDER BY d.id DESC LIMIT ?",
         (client_id, RECENT_DELIVERIES),
     ).fetchall()
     return [
@@ -207,6 +208,8 @@ def recent_deliveries(conn: sqlite3.Connection, client_id: str) -> list[dict[str
             "state": row["state"],
             "attempts": row["attempts"],
             "status": row["last_status"],
+            "ended": row["last_ended"],
+            "duration_ms": None if row["last_duration_ms"] is None else round(row["last_duration_ms"], 1),
             "outcome": row["outcome"],
             "created": clock.iso(row["created"]),
         }

@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Blueprint, Response
 
-from sandbox.delivery import rules
+from sandbox.delivery import queue, rules
 from sandbox.http import links, paging, validation
 from sandbox.http.context import db
 from sandbox.http.errors import bad_request, not_found
@@ -77,6 +77,13 @@ def save(conn: sqlite3.Connection, caller: Principal, kind: str, key: str, room_
     ))
 
 
+def remove(conn: sqlite3.Connection, row: sqlite3.Row) -> None:
+    """Delete an extension; a webhook's pending deliveries are cancelled with it (sandbox.delivery.queue)."""
+    conn.execute("DELETE FROM extensions WHERE id = ?", (row["id"],))
+    if row["type"] == "webhook":
+        queue.cancel_webhook(conn, row["id"])
+
+
 def shown(row: sqlite3.Row) -> dict[str, Any]:
     body = json.loads(row["body"])
     found = {**body, "links": {"self": self_link(row["type"], row["key"], row["room_id"])}}
@@ -103,7 +110,7 @@ def put_global(kind: str, key: str) -> Response:
 @bp.delete(f"/v2/extension/<{KINDS}:kind>/<seg:key>")
 def delete_global(kind: str, key: str) -> Response:
     with db().write() as conn:
-        conn.execute("DELETE FROM extensions WHERE id = ?", (find(conn, principal(), kind, key, None)["id"],))
+        remove(conn, find(conn, principal(), kind, key, None))
     return no_content()
 
 
@@ -130,7 +137,7 @@ def delete_room_extension(room: str, kind: str, key: str) -> Response:
     caller = principal()
     with db().write() as conn:
         row = resolve.room(conn, room, caller)
-        conn.execute("DELETE FROM extensions WHERE id = ?", (find(conn, caller, kind, key, row["id"])["id"],))
+        remove(conn, find(conn, caller, kind, key, row["id"]))
     return no_content()
 
 
@@ -194,5 +201,5 @@ def delete_room_webhook(room: str, webhook_id: str) -> Response:
     caller = principal()
     with db().write() as conn:
         row = resolve.room(conn, room, caller)
-        conn.execute("DELETE FROM extensions WHERE id = ?", (legacy_find(conn, caller, row["id"], webhook_id)["id"],))
+        remove(conn, legacy_find(conn, caller, row["id"], webhook_id))
     return no_content()

@@ -19,7 +19,7 @@ from typing import Any
 
 from flask import g, has_request_context
 
-from sandbox.delivery import patterns
+from sandbox.delivery import patterns, queue
 from sandbox.http.representations import client_summary, room_summary, user_summary
 from sandbox.security.auth import Principal
 from sandbox.store import clock
@@ -104,15 +104,16 @@ def emit(
         if hook["client_id"]:
             payload["oauth_client_id"] = hook["client_id"]
         conn.execute(
-            "INSERT INTO deliveries (webhook_id, webhook_key, event, room_id, url, authentication, client_id, user_id, payload,"
-            " next_at, created)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO deliveries (webhook_id, webhook_key, event, room_id, url, target, authentication, client_id, user_id,"
+            " payload, next_at, created)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 hook["id"],
                 hook["key"],
                 event,
                 room["id"],
                 body["url"],
+                queue.target_of(body["url"]),
                 body.get("authentication", "none"),
                 hook["client_id"],
                 user_id,

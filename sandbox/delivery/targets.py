@@ -28,7 +28,8 @@ from flask import has_request_context, request
 from urllib3.exceptions import LocationParseError
 from urllib3.util import parse_url
 
-from common.pinned import PinnedConnection, look_up, pinned_session
+from common.deadline import DeadlineConnection
+from common.pinned import look_up, pinned_session
 from sandbox.config import SandboxSettings
 from sandbox.http.context import sandbox
 from sandbox.http.errors import bad_request
@@ -223,8 +224,9 @@ def pinned(addresses: Iterable[str]) -> Iterator[None]:
         _pinned.reset(token)
 
 
-class _Pinned(PinnedConnection):
-    """Mixed into urllib3's connections: connect to an address checked for this delivery (pinned())."""
+class _Pinned(DeadlineConnection):
+    """Mixed into urllib3's connections: connect to an address checked for this delivery (pinned()), within the
+    attempt's deadline (common.deadline), which shuts the connection down when it passes."""
 
     def checked_addresses(self) -> tuple[str, ...]:
         addresses = _pinned.get()
@@ -234,5 +236,5 @@ class _Pinned(PinnedConnection):
 
 
 def session() -> requests.Session:
-    """A session for webhook deliveries: pinned connections, no proxies or netrc from the environment."""
+    """A session for webhook deliveries: pinned connections under a deadline, no proxies or netrc from the environment."""
     return pinned_session(_Pinned)

@@ -1,9 +1,12 @@
-"""Webhook delivery: a background thread per process claims due deliveries from SQLite and POSTs them.
+"""Webhook delivery: sender threads in every process take due deliveries from the SQLite queue and POST them.
 
-Each delivery goes only where sandbox.delivery.targets allows, to an address it checked, and never follows a redirect.
-A claim is a lease written in one IMMEDIATE transaction, so two processes never take the same attempt; a lease that
-runs out (the process died mid-delivery) makes the delivery due again, which is how pending deliveries resume after
-a restart. Failures are retried with exponential backoff; every attempt is recorded (status, error, duration).
+Each process runs SENDERS senders. A free sender claims the next due delivery at once (sandbox.delivery.queue: one at a
+time, never a batch to wait for), and a sender that claimed one wakes another for whatever else is due; an idle one
+waits for a wake-up (a delivery queued by this process) or SANDBOX_WEBHOOK_POLL. A receiver holds at most
+SANDBOX_WEBHOOK_PER_TARGET deliveries in flight across all processes, so a slow one can hold up only its own.
+Each attempt is one exchange under SANDBOX_WEBHOOK_TIMEOUT with its answer read to 64 KB (sandbox.delivery.attempt),
+goes only where sandbox.delivery.targets allows, to an address it checked, and never follows a redirect.
+Failures are retried with exponential backoff; every attempt is recorded (status, why it ended, duration).
 
 What a 2xx answer becomes is the reply handler's business (sandbox.model.replies, given by the app factory).
 Webhooks made with a user token have no OAuth secret to sign with; they are sent unsigned even when they ask for
@@ -19,19 +22,17 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, wait
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import requests
 from flask import Flask
 
 from sandbox.config import SandboxSettings
-from sandbox.delivery import targets
+from sandbox.delivery import attempt, queue, targets
 from sandbox.security.jwt_signing import sign
 from sandbox.store.db import Database
 
 log = logging.getLogger("sandbox.webhooks")
-BATCH = 8
 SENDERS = 4
 LEASE_SLACK_MS = 30_000
 EXCERPT = 2000
@@ -53,60 +54,72 @@ class Deliveries:
         self.db = db
         self.settings = settings
         self.on_reply = on_reply
-        self._wake = threading.Event()
+        self._calls = threading.Condition()
+        self._generation = 0  # counts wake-ups, so that one arriving while a sender looks is not lost
         self._stop = threading.Event()
+        self._starting = threading.Lock()
         self._pid: int | None = None
-        self._thread: threading.Thread | None = None
+        self._threads: list[threading.Thread] = []
         self._local = threading.local()
         self.owner = ""
 
     def ensure_started(self) -> None:
-        """Start this process's worker (again after a fork: threads do not survive one)."""
-        if self._pid == os.getpid() and self._thread is not None and self._thread.is_alive():
-            return
-        self._pid = os.getpid()
-        self.owner = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="sandbox-webhooks", daemon=True)
-        self._thread.start()
+        """Start this process's senders (again after a fork: threads do not survive one)."""
+        if self._pid == os.getpid() and self._threads and all(thread.is_alive() for thread in self._threads):
+            return  # every request asks: the common answer takes no lock
+        with self._starting:
+            if self._pid == os.getpid() and self._threads and all(thread.is_alive() for thread in self._threads):
+                return
+            if self._pid != os.getpid():
+                self._pid = os.getpid()
+                self.owner = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+                self._threads = []
+            self._stop.clear()
+            self._threads = [thread for thread in self._threads if thread.is_alive()]
+            for number in range(len(self._threads), SENDERS):
+                thread = threading.Thread(target=self._send_loop, name=f"sandbox-webhook-sender-{number}", daemon=True)
+                thread.start()
+                self._threads.append(thread)
 
     def wake(self) -> None:
-        self._wake.set()
+        """A delivery may be due: one idle sender looks (and wakes the next if it found one)."""
+        with self._calls:
+            self._generation += 1
+            self._calls.notify()
 
     def stop(self, timeout: float = 5.0) -> None:
         self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
+        with self._calls:
+            self._generation += 1
+            self._calls.notify_all()
+        end = time.monotonic() + timeout
+        for thread in self._threads:
+            thread.join(max(0.0, end - time.monotonic()))
 
-    def _run(self) -> None:
-        with ThreadPoolExecutor(SENDERS, thread_name_prefix="sandbox-webhook-send") as pool:
-            while not self._stop.is_set():
-                self._wake.clear()
-                try:
-                    claimed = self.claim(BATCH)
-                except sqlite3.Error:
-                    log.exception("could not claim webhook deliveries")
-                    claimed = []
-                if claimed:
-                    wait([pool.submit(self._deliver_safely, row) for row in claimed])
-                    continue
-                self._wake.wait(self.settings.webhook_poll)
+    def _send_loop(self) -> None:
+        while not self._stop.is_set():
+            with self._calls:
+                seen = self._generation
+            try:
+                row = self.claim()
+            except sqlite3.Error:
+                log.exception("could not claim a webhook delivery")
+                row = None
+            if row is None:
+                self._idle(seen)
+                continue
+            self.wake()  # more may be due: another free sender looks while this one delivers
+            self._deliver_safely(row)
 
-    def claim(self, limit: int) -> list[sqlite3.Row]:
+    def _idle(self, seen: int) -> None:
+        """Wait for a wake-up after generation seen (at once if one came meanwhile), or the poll interval."""
+        with self._calls:
+            self._calls.wait_for(lambda: self._stop.is_set() or self._generation != seen, self.settings.webhook_poll)
+
+    def claim(self) -> sqlite3.Row | None:
         now = int(time.time() * 1000)
         lease = now + int(self.settings.webhook_timeout * 1000) + LEASE_SLACK_MS
-        with self.db.read() as conn:  # a cheap look first: an idle poll takes no write lock
-            due = conn.execute("SELECT 1 FROM deliveries WHERE state = 'pending' AND next_at <= ? LIMIT 1", (now,)).fetchone()
-        if due is None:
-            return []
-        with self.db.write() as conn:
-            return conn.execute(
-                "UPDATE deliveries SET lease_owner = ?, lease_until = ?, attempts = attempts + 1 WHERE id IN ("
-                " SELECT id FROM deliveries WHERE state = 'pending' AND next_at <= ? AND (lease_until IS NULL OR lease_until < ?)"
-                " ORDER BY next_at, id LIMIT ?) RETURNING *",
-                (self.owner, lease, now, now, limit),
-            ).fetchall()
+        return queue.claim(self.db, self.owner, now, lease, self.settings.webhook_per_target)
 
     def _session(self) -> requests.Session:
         session = getattr(self._local, "session", None)
@@ -133,63 +146,28 @@ class Deliveries:
 
     def deliver(self, row: sqlite3.Row) -> None:
         url = row["url"]
-        headers = {"Content-Type": "application/json", "User-Agent": "HipChat-Sandbox/1.0"}
+        headers = {"Content-Type": "application/json", "User-Agent": "HipChat-Sandbox/1.0", "Accept-Encoding": "identity"}
         token = self.signature(row)
         if token:
             headers["Authorization"] = f"JWT {token}"
             url = with_query(url, signed_request=token)
-        started = time.time()
-        status, error, body, content_type, refused = None, None, b"", "", False
-        try:
-            addresses = targets.checked_addresses(url, self.settings, targets.own_endpoints(self.settings, targets.listeners()))
-            with targets.pinned(addresses):
-                response = self._session().post(
-                    url, data=row["payload"].encode("utf-8"), headers=headers, timeout=self.settings.webhook_timeout, allow_redirects=False
-                )
-            status, body, content_type = response.status_code, response.content[:65536], response.headers.get("Content-Type", "")
-        except targets.TargetRefused as exc:
-            error, refused = f"refused: {exc}", True
-        except (requests.RequestException, targets.LookupFailed) as exc:
-            error = f"{type(exc).__name__}: {str(exc)[:300]}"
-        duration_ms = (time.time() - started) * 1000
-        delivered = status is not None and 200 <= status < 300
-        if status is not None and not delivered:
-            error = f"HTTP {status}"
+        started_us = int(time.time() * 1_000_000)
+        result = attempt.post(self._session(), url, row["payload"].encode("utf-8"), headers, self.settings)
+        reply = self.on_reply(self.db, row, result.body, result.content_type) if result.ended == attempt.OK else None
         reply_posted = False
-        reply = self.on_reply(self.db, row, body, content_type) if delivered else None
         with self.db.write() as conn:
-            conn.execute(
-                "INSERT INTO delivery_attempts (delivery_id, attempt, started, duration_ms, status, error, response, signed)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    row["id"],
-                    row["attempts"],
-                    int(started * 1_000_000),
-                    duration_ms,
-                    status,
-                    error,
-                    body[:EXCERPT].decode("utf-8", "replace"),
-                    int(bool(token)),
-                ),
-            )
-            if reply is not None:
+            queue.record(conn, row, started_us, result, bool(token), EXCERPT)
+            if queue.state_of(conn, row["id"]) != queue.PENDING:  # cancelled while in flight: no retry, no reply
+                queue.finish(conn, row, self.owner, queue.CANCELLED, None)
+            elif reply is not None:
                 outcome, reply_posted = reply(conn)
-                self._finish(conn, row, "done", outcome)
-            elif refused or row["attempts"] >= self.settings.webhook_attempts:
-                self._finish(conn, row, "failed", error)
+                queue.finish(conn, row, self.owner, queue.DONE, outcome)
+            elif result.delivered:
+                queue.finish(conn, row, self.owner, queue.DONE, f"delivered; {result.error}, no reply posted")
+            elif result.ended == attempt.REFUSED or row["attempts"] >= self.settings.webhook_attempts:
+                queue.finish(conn, row, self.owner, queue.FAILED, result.error)
             else:
                 delay_ms = int(self.settings.webhook_backoff * 1000 * 2 ** (row["attempts"] - 1))
-                conn.execute(
-                    "UPDATE deliveries SET next_at = ?, lease_owner = NULL, lease_until = NULL, outcome = ?"
-                    " WHERE id = ? AND lease_owner = ?",
-                    (int(time.time() * 1000) + delay_ms, error, row["id"], self.owner),
-                )
+                queue.retry(conn, row, self.owner, int(time.time() * 1000) + delay_ms, result.error)
         if reply_posted:
             self.wake()
-
-    def _finish(self, conn: sqlite3.Connection, row: sqlite3.Row, state: str, outcome: str | None) -> None:
-        conn.execute(
-            "UPDATE deliveries SET state = ?, outcome = ?, finished = ?, lease_owner = NULL, lease_until = NULL"
-            " WHERE id = ? AND lease_owner = ?",
-            (state, outcome, int(time.time() * 1_000_000), row["id"], self.owner),
-        )

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from sandbox.delivery import outbound, rules, targets
+from sandbox.delivery import outbound, queue, rules, targets
 from sandbox.delivery.outbound import AddonUnreachable
 from sandbox.http.errors import HipChatError, bad_request, conflict, not_found
 from sandbox.model import descriptor
@@ -138,11 +138,7 @@ def revoke(conn: sqlite3.Connection, client_id: str) -> None:
     """The installation gone: its client (tokens, refresh tokens and codes cascade), extensions, pushes, links."""
     for table in ("extensions", "ui_updates", "integration_links"):
         conn.execute(f"DELETE FROM {table} WHERE client_id = ?", (client_id,))
-    conn.execute(
-        "UPDATE deliveries SET state = 'failed', outcome = 'cancelled: the add-on was uninstalled', finished = ?,"
-        " lease_owner = NULL, lease_until = NULL WHERE client_id = ? AND state = 'pending'",
-        (clock.now_us(), client_id),
-    )
+    queue.cancel_client(conn, client_id)
     conn.execute("DELETE FROM oauth_clients WHERE id = ?", (client_id,))
 
 

@@ -331,4 +331,24 @@ CREATE TABLE faults (
 ALTER TABLE journal ADD COLUMN fault INTEGER;
 """
 
-MIGRATIONS: list[str] = [INITIAL, ADMIN_CREDENTIALS, INSTALLATIONS, CONSENT, FAULTS]
+
+# Delivery as a queue: each delivery's receiver (target: host:port, for the per-receiver limit; rows queued before
+# this migration get their URL's authority as written), the in-flight leases counted per target, and why each attempt
+# ended (ok, too large, status N, deadline, refused, unreachable, broken; older attempts classified from their record).
+DELIVERY_QUEUE = """
+ALTER TABLE deliveries ADD COLUMN target TEXT NOT NULL DEFAULT '';
+UPDATE deliveries SET target = lower(substr(substr(url, instr(url, '://') + 3), 1,
+    instr(substr(url, instr(url, '://') + 3) || '/', '/') - 1));
+CREATE INDEX deliveries_in_flight ON deliveries(target, lease_until) WHERE lease_until IS NOT NULL;
+CREATE INDEX deliveries_webhook ON deliveries(webhook_id) WHERE state = 'pending';
+CREATE INDEX deliveries_client ON deliveries(client_id) WHERE state = 'pending';
+ALTER TABLE delivery_attempts ADD COLUMN ended TEXT;
+UPDATE delivery_attempts SET ended = CASE
+    WHEN status BETWEEN 200 AND 299 THEN 'ok'
+    WHEN status IS NOT NULL THEN 'status ' || status
+    WHEN error LIKE 'refused:%' THEN 'refused'
+    WHEN error LIKE '%Timeout%' THEN 'deadline'
+    ELSE 'unreachable' END;
+"""
+
+MIGRATIONS: list[str] = [INITIAL, ADMIN_CREDENTIALS, INSTALLATIONS, CONSENT, FAULTS, DELIVERY_QUEUE]

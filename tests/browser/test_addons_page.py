@@ -46,7 +46,10 @@ def test_install_from_the_add_ons_page_then_type_the_command_and_see_the_card(pa
     page.get_by_role("link", name="Add-ons").click()
     card = page.locator(f'.addon-card[data-addon-key="standup-bot"]:has-text("Room {name}")')
     expect(card.locator(".addon-glance")).to_have_text("1 note")
-    expect(card.locator(".addon-deliveries tr.delivery-done")).to_have_count(1)
+    delivered = card.locator(".addon-deliveries tr.delivery-done")
+    expect(delivered).to_have_count(1)
+    expect(delivered.locator(".delivery-ended")).to_have_text("ok")  # why the last attempt ended, and how long it took
+    expect(delivered.locator(".delivery-took")).to_have_text(re.compile(r"^\d+(\.\d)? ms$"))
     installation_id = card.get_attribute("data-addon-id")
     card.get_by_role("button", name="Uninstall").click()
     expect(card).to_have_count(0)

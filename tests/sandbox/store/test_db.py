@@ -12,7 +12,7 @@ from sandbox.http.paging import Page
 from sandbox.model.history import Options, Scope, page_query
 from sandbox.store import clock
 from sandbox.store.db import Database
-from sandbox.store.migrations import MIGRATIONS
+from sandbox.store.migrations import DELIVERY_QUEUE, MIGRATIONS
 
 
 def test_migrations_bring_the_schema_to_the_latest_version_once(tmp_path):
@@ -102,3 +102,27 @@ def test_a_history_page_costs_the_same_in_a_small_and_a_large_room():
     assert large <= small * 1.1
     plan = " ".join(row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + page_query(Scope("room_id", 2), options)[0], [2, 101, 0]))
     assert "messages_room" in plan and "TEMP B-TREE" not in plan
+
+
+def test_deliveries_queued_before_the_queue_migration_get_a_target_and_their_attempts_a_reason(tmp_path):
+    path = str(tmp_path / "old.db")
+    with sqlite3.connect(path) as conn:  # the schema as it was before DELIVERY_QUEUE, with a delivery in it
+        for script in MIGRATIONS[: MIGRATIONS.index(DELIVERY_QUEUE)]:
+            conn.executescript(script)
+        conn.execute(f"PRAGMA user_version = {MIGRATIONS.index(DELIVERY_QUEUE)}")
+        conn.execute(
+            "INSERT INTO deliveries (id, event, url, authentication, payload, next_at, created)"
+            " VALUES (1, 'room_message', 'http://Bot.Example:8080/hook?x=1', 'none', '{}', 0, 0)"
+        )
+        attempts = [(1, 204, None), (2, 500, "HTTP 500"), (3, None, "ReadTimeout: slow"), (4, None, "ConnectionError: no")]
+        conn.executemany(
+            "INSERT INTO delivery_attempts (delivery_id, attempt, started, duration_ms, status, error, signed)"
+            " VALUES (1, ?, 0, 1, ?, ?, 0)",
+            attempts,
+        )
+    db = Database(path)
+    assert db.migrate() == len(MIGRATIONS)
+    with db.read() as conn:
+        assert conn.execute("SELECT target FROM deliveries").fetchone()[0] == "bot.example:8080"
+        ended = [row[0] for row in conn.execute("SELECT ended FROM delivery_attempts ORDER BY attempt")]
+    assert ended == ["ok", "status 500", "deadline", "unreachable"]

@@ -579,11 +579,13 @@
   function deliveriesNode(deliveries) {
     const table = el("table", "addon-deliveries");
     const head = el("tr");
-    for (const title of ["event", "state", "status", "outcome", "when"]) head.append(el("th", "", title));
+    for (const title of ["event", "state", "attempts", "status", "ended", "took", "outcome", "when"]) head.append(el("th", "", title));
     table.append(head);
     for (const delivery of deliveries) {
       const row = el("tr", `delivery-${delivery.state}`);
-      row.append(el("td", "", delivery.event), el("td", "", delivery.state), el("td", "", delivery.status === null ? "" : delivery.status));
+      row.append(el("td", "", delivery.event), el("td", "", delivery.state), el("td", "delivery-attempts", String(delivery.attempts)));
+      row.append(el("td", "", delivery.status === null ? "" : delivery.status), el("td", "delivery-ended", delivery.ended || ""));
+      row.append(el("td", "delivery-took", delivery.duration_ms === null ? "" : `${delivery.duration_ms} ms`));
       row.append(el("td", "", delivery.outcome || ""), el("td", "", when(delivery.created).full));
       table.append(row);
     }
