@@ -25,6 +25,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 import urllib3
 
+from common.deadline import Deadline
 from sandbox.delivery import targets
 
 MAX_DESCRIPTOR_BYTES = 256 * 1024
@@ -121,5 +122,13 @@ def send(method: str, url: str, timeout: float, body: dict[str, Any] | None = No
         addresses = targets.checked_addresses(url, targets.sandbox().settings, targets.own_now())
     except (targets.TargetRefused, targets.LookupFailed) as refused:
         raise AddonUnreachable(f"refused: {refused}") from None
-    with targets.session() as session, targets.pinned(addresses), _request(session, method, url, timeout, json=body) as response:
-        return Answer(response.status_code, _read(response, MAX_ANSWER_BYTES, deadline, refuse_larger=False))
+    # The target's connections live within a whole-exchange deadline (common.deadline), which shuts them down when it
+    # passes: a callback that drips its answer cannot hold the installation longer than the timeout.
+    with Deadline(timeout) as exchange, targets.session() as session, targets.pinned(addresses):
+        try:
+            with _request(session, method, url, timeout, json=body) as response:
+                return Answer(response.status_code, _read(response, MAX_ANSWER_BYTES, deadline, refuse_larger=False))
+        except AddonUnreachable:
+            if exchange.expired:
+                raise AddonUnreachable(f"no answer within {timeout:g} s") from None
+            raise
