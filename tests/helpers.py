@@ -87,10 +87,14 @@ def runtime_under_gunicorn(env: dict[str, str], log_path: Path) -> Iterator[str]
         process.wait(timeout=30)
 
 
+def procfile_line(process: str) -> str:
+    """The Procfile's command for process (web, sandbox, bot), as written there."""
+    return next(text for text in (ROOT / "Procfile").read_text().splitlines() if text.startswith(f"{process}:")).split(":", 1)[1]
+
+
 def procfile_command(process: str, port: int) -> list[str]:
     """The Procfile's line for process (web, sandbox, bot) as an argv: $PORT filled in, one worker, run with this Python."""
-    line = next(text for text in (ROOT / "Procfile").read_text().splitlines() if text.startswith(f"{process}:"))
-    command = line.split(":", 1)[1].strip().replace("$PORT", str(port)).replace("${WEB_CONCURRENCY:-2}", "1")
+    command = procfile_line(process).strip().replace("$PORT", str(port)).replace("${WEB_CONCURRENCY:-2}", "1")
     assert command.startswith("gunicorn ")
     # The Procfile quotes the app spec for the shell; split it the way a shell would.
     return [sys.executable, "-m", *(part.strip("'") for part in re.findall(r"'[^']*'|\S+", command))]

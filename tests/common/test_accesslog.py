@@ -13,13 +13,9 @@ import requests
 
 from common.accesslog import LOGGER_CLASS
 from common.serving import wait_http
-from tests.helpers import ROOT, free_port
+from tests.helpers import ROOT, free_port, procfile_line
 
 SECRET = "Pr0cfileT0kenNeverLogged"
-
-
-def procfile_line(name: str) -> str:
-    return next(text for text in (ROOT / "Procfile").read_text().splitlines() if text.startswith(f"{name}:")).split(":", 1)[1]
 
 
 @pytest.mark.parametrize(("name", "ready"), [("web", "/healthz"), ("sandbox", "/v2/capabilities")])
