@@ -5,9 +5,9 @@ the two servers so that a noisy moment on a shared machine hurts both alike; eve
 read just before its round. Prints throughput and p50/p99 for each, the sandbox/Prism throughput ratio and the
 sandbox's p99/p50; exits 1 when a target is missed (throughput >= Prism's on history and notification, p99 <= 3 x p50).
 
-What it needs, installed the first time: wrk (Debian's `wrk`, apt-get as root; scripts/install-toolchains.sh also
-installs it) and @stoplight/prism-cli (npm, into $HIPCHAT_BENCH_CACHE, default ~/.cache/hipchat-bench). The spec is
-../shared/reference/hipchat_api_v2.yaml from the repository root (--spec to point elsewhere).
+What it needs, installed the first time: wrk (Debian's `wrk`: the script runs apt-get when it runs as root, else
+says what to install) and @stoplight/prism-cli (npm, into $HIPCHAT_BENCH_CACHE, default ~/.cache/hipchat-bench). The
+spec is ../shared/reference/hipchat_api_v2.yaml from the repository root (--spec to point elsewhere).
 
 Run: make bench, or .venv/bin/python bench/peer_bench.py [--seconds N] [--connections N] [--repeat N].
 """
