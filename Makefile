@@ -44,6 +44,7 @@ test: test-deps toolchains lint
 bench: deps
 	$(PY) bench/runtime_bench.py
 	$(PY) bench/sandbox_bench.py
+	$(PY) bench/peer_bench.py
 
 lock: test-deps
 	{ sed -n '1,2p' constraints.txt; $(PY) -m pip freeze --disable-pip-version-check | grep -v '^-e'; } > constraints.tmp && mv constraints.tmp constraints.txt

@@ -214,7 +214,9 @@ def main() -> None:
             load(f"{base}{paths[label]}", {"args": HISTORY_ARGS}, 1.0, options.concurrency)  # warm-up
         for _ in range(options.repeat):  # alternate, so that a noisy moment hurts both alike
             for label, (_, base) in servers.items():
-                runs[label].append(load(f"{base}{paths[label]}", {"args": HISTORY_ARGS}, options.seconds, options.concurrency))
+                loadavg = "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())  # other work on a shared machine, before the round
+                figures = load(f"{base}{paths[label]}", {"args": HISTORY_ARGS}, options.seconds, options.concurrency)
+                runs[label].append({**figures, "load": loadavg})
     finally:
         for process, _ in [*servers.values(), (upstream_process, "")]:
             process.terminate()
@@ -226,7 +228,10 @@ def main() -> None:
     )
     best = {label: max(figures, key=lambda f: f["rps"]) for label, figures in runs.items()}
     for label, figures in best.items():
-        print(f"    {label:10s} {figures['rps']:8.0f} req/s   p50 {figures['p50_ms']:6.2f} ms   p99 {figures['p99_ms']:6.2f} ms")
+        print(
+            f"    {label:10s} {figures['rps']:8.0f} req/s   p50 {figures['p50_ms']:6.2f} ms   p99 {figures['p99_ms']:6.2f} ms"
+            f"   load average {figures['load']}"
+        )
     ratio = best["runtime"]["rps"] / best["bare proxy"]["rps"]
     print(f"    ratio runtime / bare proxy: {ratio:.2f}   target >= 0.85: {'met' if ratio >= 0.85 else 'MISSED'}")
 

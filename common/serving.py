@@ -15,6 +15,7 @@ from pathlib import Path
 import requests
 
 from common.accesslog import LOGGER_CLASS
+from common.headfirst import WORKER_CLASS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,10 +38,11 @@ def start_gunicorn(
     log_path: Path | None = None,
     new_session: bool = False,
 ) -> subprocess.Popen:
-    """gunicorn with gthread workers in the project's directory, its access log (when extra turns it on) without
-    secrets; its output goes to log_path (else inherited)."""
+    """gunicorn with the Procfile's workers (common.headfirst: gthread that gives a thread only to a whole request head)
+    in the project's directory, its access log (when extra turns it on) without secrets; its output goes to log_path
+    (else inherited)."""
     command = [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers)]
-    command += ["--worker-class", "gthread", "--threads", str(threads), "--logger-class", LOGGER_CLASS, *extra, app_spec]
+    command += ["--worker-class", WORKER_CLASS, "--threads", str(threads), "--logger-class", LOGGER_CLASS, *extra, app_spec]
     output = open(log_path, "ab") if log_path else None  # noqa: SIM115 - the child keeps it; closed when it ends
     try:
         return subprocess.Popen(

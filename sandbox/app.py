@@ -20,6 +20,7 @@ from sandbox.http.routing import RawPathMiddleware, SegmentConverter
 from sandbox.model import faults as injected
 from sandbox.model import replies
 from sandbox.security import gate
+from sandbox.security.ratelimit import Leases
 from sandbox.store.db import Database
 from sandbox.store.journal import JournalWriter
 
@@ -42,6 +43,7 @@ def create_app(config: SandboxSettings | dict[str, Any] | None = None) -> Flask:
     box.services["deliveries"] = Deliveries(app, db, settings, on_reply=replies.post_reply)
     box.services["credentials"] = credentials
     box.services["journal"] = JournalWriter(db, settings.journal_max)
+    box.services["rate_leases"] = Leases(db)
     app.extensions["sandbox"] = box
     for module in BLUEPRINTS:
         app.register_blueprint(module.bp)

@@ -88,6 +88,7 @@ def reset() -> Response:
     """Everything back to a fresh sandbox: admin token and add-on as configured; demo data only with {"demo": true}."""
     sandbox().services["journal"].discard()
     bootstrap.wipe(db())
+    sandbox().services["rate_leases"].clear()
     credentials = bootstrap.bootstrap(db(), settings(), with_demo=bool(body().get("demo", request.args.get("demo") == "true")))
     return json_response(credentials_json(credentials))
 

@@ -37,13 +37,16 @@ def before() -> Response | None:
     if not request.path.startswith(LIMITED_PREFIXES):
         return None
     token = auth.token_from_request()
-    with box.db.write() as conn:
-        caller = auth.lookup(conn, token) if token else None
-        # A token that names no caller counts against its address, with the calls without one: a bucket (and a row)
-        # per made-up token would let anyone fill the table and never be limited.
-        key = f"token:{caller.token_hash}" if caller is not None else f"ip:{request.remote_addr}"
-        limit = box.settings.limit_for(user_token=caller is not None and caller.kind in auth.USER_KINDS)
-        quota = ratelimit.count(conn, key, limit, box.settings.rate_window)
+    if token:
+        with box.db.read() as conn:
+            caller = auth.lookup(conn, token)
+    else:
+        caller = None
+    # A token that names no caller counts against its address, with the calls without one: a bucket (and a row)
+    # per made-up token would let anyone fill the table and never be limited.
+    key = f"token:{caller.token_hash}" if caller is not None else f"ip:{request.remote_addr}"
+    limit = box.settings.limit_for(user_token=caller is not None and caller.kind in auth.USER_KINDS)
+    quota = box.services["rate_leases"].take(key, limit, box.settings.rate_window)
     g.principal = caller
     g.extra_headers.update(quota.headers(ratelimit.RATE_PREFIX))
     if quota.exceeded:

@@ -4,7 +4,8 @@ A file database gets one connection per thread and process, in WAL mode with syn
 the WAL (the OS page cache) before the call returns, so an acknowledged write survives a kill -9 of the server.
 ':memory:' (tests) is one connection shared by all threads behind a lock, since each connection to ':memory:'
 would otherwise be its own empty database. Writers take the lock at BEGIN IMMEDIATE so that two writers never
-deadlock upgrading a read transaction.
+deadlock upgrading a read transaction, and queue for it on store.writelock rather than in SQLite's busy handler
+(see there why).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from sandbox.store.migrations import MIGRATIONS
+from sandbox.store.writelock import WriteLock
 
 BUSY_TIMEOUT_MS = 15_000
 
@@ -35,8 +37,10 @@ class Database:
         self._local = threading.local()
         self._lock = threading.RLock()
         self._shared: sqlite3.Connection | None = None
+        self._writers: WriteLock | None = None
         if not self.memory:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+            self._writers = WriteLock(path)
 
     def _open(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=not self.memory, timeout=BUSY_TIMEOUT_MS / 1000)
@@ -72,16 +76,23 @@ class Database:
                 finally:
                     local.depth = depth
                 return
-            conn.execute(begin)
-            local.depth, local.writing = 1, begin == "BEGIN IMMEDIATE"
+            writers = self._writers if begin == "BEGIN IMMEDIATE" else None
+            if writers is not None:
+                writers.acquire(BUSY_TIMEOUT_MS / 1000)
             try:
-                yield conn
-            except BaseException:
+                conn.execute(begin)
+                local.depth, local.writing = 1, begin == "BEGIN IMMEDIATE"
+                try:
+                    yield conn
+                except BaseException:
+                    local.depth, local.writing = 0, False
+                    conn.execute("ROLLBACK")
+                    raise
                 local.depth, local.writing = 0, False
-                conn.execute("ROLLBACK")
-                raise
-            local.depth, local.writing = 0, False
-            conn.execute("COMMIT")
+                conn.execute("COMMIT")
+            finally:
+                if writers is not None:
+                    writers.release()
 
     def write(self) -> AbstractContextManager[sqlite3.Connection]:
         """A write transaction: BEGIN IMMEDIATE ... COMMIT (rolled back on an exception)."""
@@ -113,6 +124,8 @@ class Database:
         if conn is not None and getattr(self._local, "pid", None) == os.getpid():
             conn.close()
             self._local.pid = None
+        if self._writers is not None:
+            self._writers.close()
 
 
 @contextmanager

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from sandbox.security import ratelimit
 from tests.sandbox.conftest import ADMIN_TOKEN, Api, client_token, error_of, make_app, stop
 
 
@@ -87,3 +88,29 @@ def test_invalid_tokens_share_the_addresss_bucket_and_leave_no_rows_of_their_own
         assert "ip:127.0.0.1" in keys
     finally:
         stop(app)
+
+
+def test_a_worker_reserves_calls_ahead_so_that_its_requests_do_not_each_write(tmp_path):
+    app = make_app(db=str(tmp_path / "lease.db"), rate_limit=1000)
+    try:
+        api = Api(app.test_client())
+        remaining = [int(api.get("/v2/room").headers["X-Ratelimit-Remaining"]) for _ in range(10)]
+        assert remaining == list(range(999, 989, -1))
+        with app.extensions["sandbox"].db.read() as conn:
+            counted = conn.execute("SELECT count FROM rate_counters WHERE key LIKE 'token:%'").fetchone()[0]
+        assert counted == min(ratelimit.MAX_LEASE, 1000 // ratelimit.LEASE_SHARE)  # one write reserved the first 32 calls
+    finally:
+        stop(app)
+
+
+def test_workers_together_never_grant_more_than_the_limit(tmp_path):
+    apps = [make_app(db=str(tmp_path / "shared.db"), rate_limit=100) for _ in range(3)]
+    try:
+        clients = [app.test_client() for app in apps]
+        headers = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+        order = [0, 1, 1, 2, 0, 0, 0, 2, 1] * 20  # uneven, as a load balancer spreads calls
+        statuses = [clients[n].get("/v2/room", headers=headers).status_code for n in order]
+        assert statuses.count(200) == 100  # every reserved call handed out, none beyond the limit
+    finally:
+        for app in apps:
+            stop(app)

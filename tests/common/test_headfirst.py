@@ -1,0 +1,116 @@
+"""Slow clients cannot starve the servers: with 200 connections sending their request heads a line every 2 s, the
+servers the Procfile starts still answer, and close those connections once their head is past its deadline."""
+
+from __future__ import annotations
+
+import os
+import selectors
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from common.headfirst import HEAD_DEADLINE, WORKER_CLASS
+from common.serving import wait_http
+from tests.helpers import ROOT, free_port, procfile_line
+
+SLOW_CONNECTIONS = 200
+LINE_EVERY = 2.0
+ANSWER_WITHIN = 1.0  # a bound, not a timing: generous for a loaded 2-core machine
+CHECKS = 3
+
+
+def test_every_procfile_line_runs_the_head_first_worker():
+    for name in ("web", "sandbox", "bot"):
+        assert f"--worker-class {WORKER_CLASS}" in procfile_line(name), name
+
+
+def start_procfile_line(name: str, port: int, tmp_path: Path) -> subprocess.Popen:
+    """The line run by a shell as a PaaS would: the gunicorn script, the repository as cwd, WEB_CONCURRENCY unset."""
+    env = {
+        "PATH": f"{ROOT / '.venv' / 'bin'}:/usr/bin:/bin",
+        "PORT": str(port),
+        "SANDBOX_DB": str(tmp_path / "sandbox.db"),
+        "SANDBOX_BANNER": "false",
+        "HIPCHAT_API_URL": "http://127.0.0.1:9/v2",
+        "RUNTIME_URL": "http://127.0.0.1:9",
+        "BOT_DB": str(tmp_path / "bot.db"),
+    }
+    with (tmp_path / "server.log").open("wb") as log:
+        return subprocess.Popen(
+            ["bash", "-c", f"exec {procfile_line(name)}"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+
+def open_slow(port: int, path: str) -> socket.socket:
+    sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+    sock.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n".encode())
+    sock.setblocking(False)
+    return sock
+
+
+def dribble(open_socks: dict[socket.socket, int]) -> None:
+    """One more header line on each connection still open; a refused send means the server closed it."""
+    for sock in list(open_socks):
+        try:
+            sock.send(f"X-Slow-{open_socks[sock]}: a\r\n".encode())
+            open_socks[sock] += 1
+        except OSError:
+            del open_socks[sock]
+            sock.close()
+
+
+def reap_closed(open_socks: dict[socket.socket, int], wait: float) -> None:
+    """Forget the connections the server has closed (EOF or reset), watching for wait seconds."""
+    with selectors.DefaultSelector() as selector:
+        for sock in open_socks:
+            selector.register(sock, selectors.EVENT_READ)
+        for key, _ in selector.select(wait):
+            sock = key.fileobj
+            try:
+                data = sock.recv(4096)
+            except BlockingIOError:
+                continue
+            except OSError:
+                data = b""
+            if not data:
+                del open_socks[sock]
+                sock.close()
+
+
+@pytest.mark.parametrize(("name", "path"), [("web", "/healthz"), ("sandbox", "/v2/capabilities"), ("bot", "/healthz")])
+def test_slow_request_heads_neither_starve_the_server_nor_stay_open(name, path, tmp_path: Path):
+    port = free_port()
+    process = start_procfile_line(name, port, tmp_path)
+    url = f"http://127.0.0.1:{port}{path}"
+    open_socks: dict[socket.socket, int] = {}
+    try:
+        wait_http(url, processes=[process])
+        opened = time.monotonic()
+        for _ in range(SLOW_CONNECTIONS):
+            open_socks[open_slow(port, path)] = 0
+        session = requests.Session()
+        session.trust_env = False
+        for _ in range(CHECKS):
+            reap_closed(open_socks, LINE_EVERY / 2)
+            dribble(open_socks)
+            # A fresh connection each time, as a health check makes: it must get a thread while the slow ones wait.
+            answer = requests.get(url, timeout=ANSWER_WITHIN, headers={"Connection": "close"})
+            assert answer.status_code == 200
+            reap_closed(open_socks, LINE_EVERY / 2)
+        assert len(open_socks) == SLOW_CONNECTIONS, "slow connections were closed before their deadline"
+        bound = opened + HEAD_DEADLINE + 2 * LINE_EVERY  # the deadline, plus a loaded machine's slack
+        while open_socks and time.monotonic() < bound:
+            dribble(open_socks)
+            reap_closed(open_socks, LINE_EVERY)
+        assert not open_socks, f"{len(open_socks)} slow connections still open {bound - opened:.0f} s after they opened"
+        assert requests.get(url, timeout=ANSWER_WITHIN).status_code == 200
+    finally:
+        for sock in open_socks:
+            sock.close()
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=15)
