@@ -26,6 +26,7 @@ import socket
 import time
 from collections import deque
 from functools import partial
+from typing import Any
 
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
@@ -37,7 +38,7 @@ WORKER_CLASS = "common.headfirst.HeadFirstWorker"
 
 
 class HeadFirstWorker(ThreadWorker):
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.heads: deque[tuple[float, TConn]] = deque()  # connections still sending their head, oldest first
         self.head_bytes: dict[TConn, bytearray] = {}

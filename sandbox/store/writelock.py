@@ -39,8 +39,9 @@ class WriteLock:
 
     def _file(self) -> int:
         # Opened per process: a descriptor inherited over fork() shares its flock with the parent and its siblings.
-        if self._pid != os.getpid():
+        if self._fd is None or self._pid != os.getpid():
             self._fd, self._pid = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600), os.getpid()
+            return self._fd
         return self._fd
 
     def acquire(self, timeout: float) -> float:
@@ -71,7 +72,7 @@ class WriteLock:
         return waited
 
     def release(self) -> None:
-        fcntl.flock(self._fd, fcntl.LOCK_UN)
+        fcntl.flock(self._file(), fcntl.LOCK_UN)  # the descriptor acquire() locked: same process, same one
         self._threads.release()
 
     def close(self) -> None:
