@@ -95,3 +95,8 @@ def test_the_bot_needs_nothing_beyond_the_runtime_requirements():
         return {line.strip() for line in path.read_text().splitlines() if line.strip() and not line.startswith(("#", "-"))}
 
     assert pins(ROOT / "examples" / "standup-bot" / "requirements.txt") <= pins(ROOT / "requirements.txt")
+
+
+def test_make_lint_runs_ruff_and_the_type_checker(project):
+    make(project, "lint")
+    assert [call for call in calls(project) if "pip install" not in call] == ["-m ruff check .", "-m mypy"]
