@@ -15,7 +15,7 @@ from pytest_httpserver import HTTPServer
 
 from runtime.app import create_app
 from runtime.config import Settings
-from tests.helpers import ROOT, TOKEN, free_port, procfile_command, runtime_under_gunicorn, start_gunicorn, wait_http
+from tests.helpers import ROOT, TOKEN, bot_from_procfile, free_port, runtime_under_gunicorn, start_gunicorn, wait_http
 
 # The project's pytest plugin (hipchat_sandbox, hipchat_runtime): from the checkout, unless pip installed the project,
 # whose pytest11 entry point registers it already (registering it twice is an error).
@@ -136,18 +136,8 @@ def live_stack(tmp_path_factory) -> Iterator[Stack]:
 @pytest.fixture(scope="session")
 def standup_bot(live_stack: Stack, tmp_path_factory) -> Iterator[str]:
     """The example bot started by the Procfile's bot: line, its runtime the live stack's: its base URL (BOT_PUBLIC_URL's default)."""
-    work = tmp_path_factory.mktemp("standup-bot")
-    port = free_port()
-    env = {**os.environ, "PORT": str(port), "RUNTIME_URL": live_stack.runtime_url, "BOT_DB": str(work / "bot.db")}
-    env.pop("BOT_PUBLIC_URL", None)
-    with open(work / "bot.log", "ab") as log:
-        process = subprocess.Popen(procfile_command("bot", port), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        wait_http(f"http://127.0.0.1:{port}/healthz", processes=[process])
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with bot_from_procfile(live_stack.runtime_url, tmp_path_factory.mktemp("standup-bot")) as url:
+        yield url
 
 
 @dataclass(frozen=True)

@@ -199,3 +199,20 @@ def raw_http_server() -> Iterator[Callable[[RawHandler], int]]:
 def _handle(connection: socket.socket, handler: RawHandler, stopping: threading.Event) -> None:
     with connection, contextlib.suppress(OSError):  # OSError: the client went away
         handler(connection, stopping)
+
+
+@contextmanager
+def bot_from_procfile(runtime_url: str, work: Path) -> Iterator[str]:
+    """The example bot started by the Procfile's bot: line on a free port, its runtime runtime_url, its database in work:
+    its base URL (BOT_PUBLIC_URL's default)."""
+    port = free_port()
+    env = {**os.environ, "PORT": str(port), "RUNTIME_URL": runtime_url, "BOT_DB": str(work / "bot.db")}
+    env.pop("BOT_PUBLIC_URL", None)
+    with open(work / "bot.log", "ab") as log:
+        process = subprocess.Popen(procfile_command("bot", port), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_http(f"http://127.0.0.1:{port}/healthz", processes=[process])
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

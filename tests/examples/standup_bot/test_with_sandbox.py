@@ -4,15 +4,13 @@ bot under gunicorn, installed from its descriptor; HipChat's bad moments made wi
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from collections.abc import Iterator
 
 import pytest
 import requests
 
 from sandbox.testing.client import HipChatRuntime, HipChatSandbox
-from tests.helpers import ROOT, free_port, procfile_command, wait_http
+from tests.helpers import bot_from_procfile
 
 ROOM = "Standups"
 
@@ -20,18 +18,8 @@ ROOM = "Standups"
 @pytest.fixture(scope="module")
 def bot_url(hipchat_runtime_session: HipChatRuntime, tmp_path_factory) -> Iterator[str]:
     """The bot as the Procfile starts it, its runtime the plugin's."""
-    work = tmp_path_factory.mktemp("standup-bot")
-    port = free_port()
-    env = {**os.environ, "PORT": str(port), "RUNTIME_URL": hipchat_runtime_session.url, "BOT_DB": str(work / "bot.db")}
-    env.pop("BOT_PUBLIC_URL", None)
-    with open(work / "bot.log", "ab") as log:
-        process = subprocess.Popen(procfile_command("bot", port), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        wait_http(f"http://127.0.0.1:{port}/healthz", processes=[process])
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with bot_from_procfile(hipchat_runtime_session.url, tmp_path_factory.mktemp("standup-bot")) as url:
+        yield url
 
 
 @pytest.fixture
