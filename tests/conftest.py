@@ -7,7 +7,6 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
@@ -15,13 +14,10 @@ from pytest_httpserver import HTTPServer
 
 from runtime.app import create_app
 from runtime.config import Settings
+from sandbox.testing import plugin_unless_installed
 from tests.helpers import ROOT, TOKEN, bot_from_procfile, free_port, runtime_under_gunicorn, start_gunicorn, wait_http
 
-# The project's pytest plugin (hipchat_sandbox, hipchat_runtime): from the checkout, unless pip installed the project,
-# whose pytest11 entry point registers it already (registering it twice is an error).
-PLUGIN = "sandbox.testing.plugin"
-PROJECT_PLUGIN = [] if any(point.value == PLUGIN for point in entry_points(group="pytest11")) else [PLUGIN]
-pytest_plugins = ["tests.ci_skips", *PROJECT_PLUGIN]  # tests.ci_skips: under CI=true a skip fails, naming what is missing
+pytest_plugins = ["tests.ci_skips", *plugin_unless_installed()]  # tests.ci_skips: under CI=true a skip fails, naming what is missing
 
 
 @pytest.fixture

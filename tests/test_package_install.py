@@ -56,6 +56,22 @@ def test_the_plugin_runs_a_bot_builders_tests_in_a_fresh_venv(installed_project,
     assert not leftover_servers(installed_project), "a server outlived the test run"
 
 
+def test_the_example_bots_own_tests_run_in_a_fresh_venv(installed_project):
+    """examples/standup-bot/tests as a bot builder runs them: the package pip-installed, the bot's requirements too, and
+    no configuration of this repository's (-c /dev/null: no pythonpath into the clone), so the plugin and the sandbox
+    are the installed ones."""
+    bot = installed_project.work / "src" / "examples" / "standup-bot"
+    pip = installed_project.run("python", "-m", "pip", "install", "-q", "--disable-pip-version-check", "-r", "requirements.txt", cwd=bot)
+    assert pip.returncode == 0, pip.stdout + pip.stderr
+    options = ("-q", "-p", "no:cacheprovider", "-c", "/dev/null", "--rootdir", str(bot))
+    result = installed_project.run("python", "-m", "pytest", *options, "tests", cwd=bot)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "5 passed" in result.stdout, result.stdout
+    where = installed_project.run("python", "-c", "import sandbox; print(sandbox.__file__)", cwd=bot)
+    assert "site-packages" in where.stdout, where.stdout
+    assert not leftover_servers(installed_project), "a server outlived the test run"
+
+
 def leftover_servers(installed) -> list[str]:
     """Processes still running the fresh venv's gunicorn (its python's path is in their command line)."""
     marker = str(installed.bin).encode()

@@ -1,25 +1,54 @@
 """The Standup bot tested as its builder would, with the project's pytest plugin: the real sandbox and runtime, the
-bot under gunicorn, installed from its descriptor; HipChat's bad moments made with faults."""
+bot under gunicorn, installed from its descriptor; HipChat's bad moments made with faults. Run where the package is
+pip-installed (tests/test_package_install.py runs them so) or from the package's checkout (make test)."""
 
 from __future__ import annotations
 
 import json
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import requests
 
 from sandbox.testing.client import HipChatRuntime, HipChatSandbox
-from tests.helpers import bot_from_procfile
 
 ROOM = "Standups"
+BOT = Path(__file__).resolve().parent.parent  # examples/standup-bot
 
 
 @pytest.fixture(scope="module")
 def bot_url(hipchat_runtime_session: HipChatRuntime, tmp_path_factory) -> Iterator[str]:
-    """The bot as the Procfile starts it, its runtime the plugin's."""
-    with bot_from_procfile(hipchat_runtime_session.url, tmp_path_factory.mktemp("standup-bot")) as url:
+    """The bot under gunicorn on a free port, its runtime the plugin's, its database its own."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    work = tmp_path_factory.mktemp("standup-bot")
+    env = {"PORT": str(port), "RUNTIME_URL": hipchat_runtime_session.url, "BOT_DB": str(work / "bot.db"), "PATH": ""}
+    command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "8"]
+    with open(work / "bot.log", "ab") as log:
+        process = subprocess.Popen([*command, "--chdir", str(BOT), "standup.app:create_app()"], env=env, stdout=log, stderr=log)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while not _answers(f"{url}/healthz"):
+            assert process.poll() is None and time.monotonic() < deadline, (work / "bot.log").read_text()
+            time.sleep(0.1)
         yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _answers(url: str) -> bool:
+    try:
+        return requests.get(url, timeout=2).status_code == 200
+    except requests.RequestException:
+        return False
 
 
 @pytest.fixture
