@@ -7,15 +7,15 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, request
 
-from runtime.api import read_call, reply_response, runtime
-from runtime.catalog import Function
-from runtime.envelope import CallError
-from runtime.files import FileValue
-from runtime.openapi import request_example
+from runtime.api.routes import read_call, reply_response, runtime
+from runtime.catalog.envelope import CallError
+from runtime.catalog.loading import Function
+from runtime.catalog.suggest import unknown_function
+from runtime.openapi.document import request_example
+from runtime.pipeline.files import FileValue
 from runtime.snippets.base_url import base_url
 from runtime.snippets.plan import UPLOAD_PREFIX, build_plan
 from runtime.snippets.render import LANGUAGES, filename, render
-from runtime.suggest import unknown_function
 
 
 def make_snippet_blueprint(package: str) -> Blueprint:

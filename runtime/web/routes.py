@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, make_response, render_template, url_for
 
-from runtime import describe
+from runtime.catalog import describe
 from runtime.snippets.render import LANGUAGES
 from runtime.web import present
 

@@ -6,7 +6,7 @@ from ipaddress import IPv6Address
 
 import pytest
 
-from runtime.address_policy import address_allowed, carried_ipv4, is_public
+from runtime.base.address_policy import address_allowed, carried_ipv4, is_public
 
 # Teredo (2001::/32) stores the client's IPv4 address inverted in the last 32 bits.
 TEREDO_10_0_0_1 = "2001:0:4136:e378:8000:63bf:f5ff:fffe"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from runtime.app import create_app
-from runtime.catalog import load_catalog
+from runtime.catalog.loading import load_catalog
 from runtime.config import ROOT, Settings
 from tests.helpers import TOKEN, sent
 

@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 
 from runtime.app import create_app
-from runtime.catalog import SCHEMA_PATH, CatalogError, UpstreamApi, build_catalog, load_catalog
+from runtime.catalog.loading import SCHEMA_PATH, CatalogError, UpstreamApi, build_catalog, load_catalog
 from runtime.config import ROOT, Settings
 from tests.helpers import SEED
 

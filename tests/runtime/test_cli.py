@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from runtime.catalog import load_catalog
+from runtime.catalog.loading import load_catalog
 from runtime.config import Settings
 from tests.helpers import ROOT, body_json, raw_path, sent
 

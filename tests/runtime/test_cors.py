@@ -6,9 +6,9 @@ import json
 
 import pytest
 
+from runtime.api.cors import CorsError
 from runtime.app import create_app
 from runtime.config import ROOT, Settings
-from runtime.cors import CorsError
 from tests.helpers import TOKEN, sent
 
 APP_ORIGIN = "http://localhost:3000"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from runtime import describe
+from runtime.catalog import describe
 
 
 def test_grouped_keeps_the_catalog_order_of_groups_and_blocks():

@@ -12,7 +12,7 @@ from email.policy import HTTP
 import pytest
 
 from runtime.app import create_app
-from runtime.catalog import load_catalog
+from runtime.catalog.loading import load_catalog
 from runtime.config import Settings
 from tests.helpers import SEED, TOKEN, read_request_head, sent, share_file
 

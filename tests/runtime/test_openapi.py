@@ -1,4 +1,4 @@
-"""runtime.openapi and GET /openapi.json: a valid OpenAPI 3.1 document that says what the catalog says."""
+"""runtime.openapi.document and GET /openapi.json: a valid OpenAPI 3.1 document that says what the catalog says."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pytest
 from openapi_spec_validator import validate
 
 from runtime.app import create_app
-from runtime.catalog import load_catalog
+from runtime.catalog.loading import load_catalog
 from runtime.config import Settings
-from runtime.openapi import ERROR_RESPONSES, build_document
+from runtime.openapi.document import ERROR_RESPONSES, build_document
 
 CATALOG = load_catalog(Settings().catalog_file)
 

@@ -8,10 +8,10 @@ import json
 import pytest
 
 from runtime.app import create_app
-from runtime.catalog import load_catalog
+from runtime.catalog.examples import example_value
+from runtime.catalog.loading import load_catalog
 from runtime.config import Settings
-from runtime.examples import example_value
-from runtime.openapi import request_example
+from runtime.openapi.document import request_example
 from runtime.snippets.literals import json_text
 from runtime.snippets.render import LANGUAGES
 

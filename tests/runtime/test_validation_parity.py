@@ -5,9 +5,9 @@ from __future__ import annotations
 import fastjsonschema
 import pytest
 
-from runtime.catalog import load_catalog
+from runtime.catalog.examples import example_args
+from runtime.catalog.loading import load_catalog
 from runtime.config import ROOT
-from runtime.examples import example_args
 
 CATALOG = load_catalog(ROOT / "metadata.json")
 WRONG_VALUES = [1, 2.5, -1, 5000, "x", "", "ok\n", "a b", True, [], [1], {}, {"a": 1}, None]

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urljoin
 
 if TYPE_CHECKING:
-    from runtime.catalog import UpstreamApi
+    from runtime.catalog.loading import UpstreamApi
 
 
 class UpstreamAnswer(Protocol):
-    """What the envelope needs of an upstream answer (runtime.upstream.UpstreamResponse is one)."""
+    """What the envelope needs of an upstream answer (runtime.pipeline.upstream.UpstreamResponse is one)."""
 
     status: int
     headers: Mapping[str, str]

@@ -13,7 +13,7 @@ from typing import Any
 
 import jsonschema
 
-from runtime import arguments
+from runtime.catalog import arguments
 from runtime.config import ROOT
 
 SCHEMA_PATH = ROOT / "schemas" / "metadata.schema.json"

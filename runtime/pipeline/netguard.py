@@ -23,7 +23,7 @@ import requests
 from urllib3.exceptions import ConnectTimeoutError
 
 from common.pinned import PinnedConnection, look_up, pinned_session
-from runtime.address_policy import address_allowed
+from runtime.base.address_policy import address_allowed
 
 
 class FetchRefused(Exception):

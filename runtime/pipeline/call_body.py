@@ -29,12 +29,12 @@ from flask import Request
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.formparser import FormDataParser
 
-from runtime.arguments import too_deep
+from runtime.catalog.arguments import too_deep
+from runtime.catalog.envelope import CallError, caller_error
+from runtime.catalog.suggest import did_you_mean
+from runtime.catalog.wellformed import may_hold_escaped_surrogates, printable, refuse_lone_surrogates
 from runtime.config import Settings
-from runtime.envelope import CallError, caller_error
-from runtime.files import FileValue, default_filename, safe_filename
-from runtime.suggest import did_you_mean
-from runtime.wellformed import may_hold_escaped_surrogates, printable, refuse_lone_surrogates
+from runtime.pipeline.files import FileValue, default_filename, safe_filename
 
 JSON_TYPES = ("application/json", "")
 FORM = "application/x-www-form-urlencoded"

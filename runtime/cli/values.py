@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from runtime.catalog import Catalog, Function
-from runtime.files import FileValue, default_filename, safe_filename
+from runtime.catalog.loading import Catalog, Function
+from runtime.pipeline.files import FileValue, default_filename, safe_filename
 
 TEXT_TYPES = ("String", "credentials")
 

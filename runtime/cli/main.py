@@ -14,17 +14,17 @@ from urllib.parse import quote
 
 from tqdm import tqdm
 
-from runtime import envelope
-from runtime.all_pages import call_all_pages
-from runtime.catalog import Catalog, CatalogError, Function, load_catalog
-from runtime.cli_text import describe_text, listing_text
-from runtime.cli_values import UsageError, default_credentials, parse_pairs
+from runtime.catalog import envelope
+from runtime.catalog.envelope import CallError, Reply
+from runtime.catalog.loading import Catalog, CatalogError, Function, load_catalog
+from runtime.catalog.suggest import function_hint
+from runtime.catalog.wellformed import printable, refuse_lone_surrogates
+from runtime.cli.text import describe_text, listing_text
+from runtime.cli.values import UsageError, default_credentials, parse_pairs
 from runtime.config import Settings
-from runtime.envelope import CallError, Reply
-from runtime.invoke import Runtime
-from runtime.openapi import request_example
-from runtime.suggest import function_hint
-from runtime.wellformed import printable, refuse_lone_surrogates
+from runtime.openapi.document import request_example
+from runtime.pipeline.all_pages import call_all_pages
+from runtime.pipeline.invoke import Runtime
 
 EXIT_OK, EXIT_ERROR_ENVELOPE = 0, 1
 DEFAULT_RUNTIME_PORT = "8000"  # where `make run` serves the runtime (RUNTIME_PORT)

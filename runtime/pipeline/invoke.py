@@ -6,14 +6,15 @@ import logging
 import time
 from typing import Any
 
-from runtime import arguments, envelope, mapping
-from runtime.catalog import Catalog
-from runtime.completion import complete
+from runtime.catalog import arguments, envelope
+from runtime.catalog.envelope import CallError, Reply
+from runtime.catalog.loading import Catalog
+from runtime.catalog.suggest import unknown_function
 from runtime.config import Settings
-from runtime.envelope import CallError, Reply
-from runtime.files import FileResolver, FileValue
-from runtime.suggest import unknown_function
-from runtime.upstream import Upstream
+from runtime.pipeline import mapping
+from runtime.pipeline.completion import complete
+from runtime.pipeline.files import FileResolver, FileValue
+from runtime.pipeline.upstream import Upstream
 
 log = logging.getLogger("runtime.calls")
 

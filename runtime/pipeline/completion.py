@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from runtime.catalog import Function
-from runtime.envelope import Reply, from_upstream
-from runtime.mapping import MISSING, Encoded, Outbound, get_path, set_path
-from runtime.upstream import Upstream
+from runtime.catalog.envelope import Reply, from_upstream
+from runtime.catalog.loading import Function
+from runtime.pipeline.mapping import MISSING, Encoded, Outbound, get_path, set_path
+from runtime.pipeline.upstream import Upstream
 
 
 def complete(function: Function, outbound: Outbound, upstream: Upstream) -> Reply | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from runtime.catalog import Arg, Function
+from runtime.catalog.loading import Arg, Function
 
 BY_TYPE: dict[str, Any] = {
     "String": "example",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from runtime.catalog import Arg, Catalog, Function
-from runtime.describe import access_sentence, constraints, grouped, requirement_lines
+from runtime.catalog.describe import access_sentence, constraints, grouped, requirement_lines
+from runtime.catalog.loading import Arg, Catalog, Function
 
 
 def listing_text(catalog: Catalog) -> str:

@@ -6,12 +6,12 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from runtime import envelope
-from runtime.catalog import Function
-from runtime.envelope import CallError, Reply
-from runtime.files import FileValue
-from runtime.invoke import Runtime
-from runtime.mapping import query_value
+from runtime.catalog import envelope
+from runtime.catalog.envelope import CallError, Reply
+from runtime.catalog.loading import Function
+from runtime.pipeline.files import FileValue
+from runtime.pipeline.invoke import Runtime
+from runtime.pipeline.mapping import query_value
 
 
 def next_link(page: Any) -> str | None:

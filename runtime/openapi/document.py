@@ -6,10 +6,10 @@ import copy
 import json
 from typing import Any
 
-from runtime.catalog import Arg, Catalog, Function
-from runtime.describe import access_sentence
-from runtime.envelope import CALLER_ERRORS
-from runtime.examples import example_args, example_value
+from runtime.catalog.describe import access_sentence
+from runtime.catalog.envelope import CALLER_ERRORS
+from runtime.catalog.examples import example_args, example_value
+from runtime.catalog.loading import Arg, Catalog, Function
 from runtime.snippets.render import LANGUAGES
 
 OPENAPI_VERSION = "3.1.0"

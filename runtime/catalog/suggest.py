@@ -6,12 +6,12 @@ import difflib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from runtime.describe import either
-from runtime.envelope import CallError, caller_error
-from runtime.wellformed import printable
+from runtime.catalog.describe import either
+from runtime.catalog.envelope import CallError, caller_error
+from runtime.catalog.wellformed import printable
 
 if TYPE_CHECKING:
-    from runtime.catalog import Catalog
+    from runtime.catalog.loading import Catalog
 
 MAX_SUGGESTIONS = 3
 # A name longer than any real one is compared by its start only: difflib's cost grows with the product of the lengths.

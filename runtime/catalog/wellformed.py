@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from common.text import first_lone_surrogate
-from runtime.envelope import CallError, caller_error
+from runtime.catalog.envelope import CallError, caller_error
 
 ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 REASON = "not valid Unicode text (a lone surrogate such as \\ud800, or bytes that are not UTF-8)"

@@ -12,9 +12,9 @@ import jsonschema
 from jsonschema import ValidationError
 
 from common.text import first_lone_surrogate
-from runtime.envelope import CallError, caller_error, invalid_arguments
-from runtime.suggest import did_you_mean
-from runtime.wellformed import lone_surrogate_reason, may_hold_escaped_surrogates, printable
+from runtime.catalog.envelope import CallError, caller_error, invalid_arguments
+from runtime.catalog.suggest import did_you_mean
+from runtime.catalog.wellformed import lone_surrogate_reason, may_hold_escaped_surrogates, printable
 
 JSON_TYPE = {"String": "string", "credentials": "string", "Number": "number", "Boolean": "boolean", "JSON": "object", "Array": "array"}
 # maxItems before items: a list that is too long is described by its length, not by its first bad item.
@@ -39,7 +39,7 @@ def arg_schema(spec: dict[str, Any]) -> dict[str, Any]:
     """The JSON Schema of one argument, after coercion."""
     kind = spec["type"]
     if kind == "File":
-        return {}  # resolved and checked by runtime.files
+        return {}  # resolved and checked by runtime.pipeline.files
     schema: dict[str, Any] = {"type": JSON_TYPE[kind]}
     if kind == "Number" and spec.get("integer"):
         schema["type"] = "integer"

@@ -8,11 +8,11 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
-from runtime import call_body
-from runtime.envelope import CallError, Reply, caller_error
-from runtime.files import FileValue
-from runtime.invoke import Runtime
-from runtime.suggest import unknown_function
+from runtime.catalog.envelope import CallError, Reply, caller_error
+from runtime.catalog.suggest import unknown_function
+from runtime.pipeline import call_body
+from runtime.pipeline.files import FileValue
+from runtime.pipeline.invoke import Runtime
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -58,7 +58,7 @@ def make_blueprint(package: str) -> Blueprint:
 
 
 def read_call() -> tuple[Any, dict[str, FileValue]]:
-    """The call's args (and uploaded files) from the request body: see runtime.call_body."""
+    """The call's args (and uploaded files) from the request body: see runtime.pipeline.call_body."""
     return call_body.read_call(request, runtime().settings)
 
 

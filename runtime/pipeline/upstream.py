@@ -12,10 +12,10 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ReadTimeoutError
 
-from runtime.catalog import UpstreamApi
+from runtime.catalog.envelope import CallError
+from runtime.catalog.loading import UpstreamApi
 from runtime.config import Settings
-from runtime.envelope import CallError
-from runtime.mapping import Encoded, Outbound
+from runtime.pipeline.mapping import Encoded, Outbound
 
 
 @dataclass

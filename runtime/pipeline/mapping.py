@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from runtime.catalog import Function
-from runtime.envelope import invalid_arguments
-from runtime.files import FileValue
+from runtime.catalog.envelope import invalid_arguments
+from runtime.catalog.loading import Function
+from runtime.pipeline.files import FileValue
 
 MISSING = object()
 # A POST or PUT always carries a JSON body ({} at least): HipChat answers 400 "Invalid content type" without one.

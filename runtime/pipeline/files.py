@@ -20,10 +20,10 @@ from urllib.parse import unquote_to_bytes, urlsplit
 import requests
 import urllib3
 
-from runtime.catalog import Arg
+from runtime.catalog.envelope import invalid_arguments
+from runtime.catalog.loading import Arg
 from runtime.config import Settings
-from runtime.envelope import invalid_arguments
-from runtime.netguard import Fetch, FetchRefused, Policy, guarded_session
+from runtime.pipeline.netguard import Fetch, FetchRefused, Policy, guarded_session
 
 DATA_URI = re.compile(r"^data:(?P<meta>[^,]*),(?P<data>.*)$", re.S)
 MAX_REDIRECTS = 5

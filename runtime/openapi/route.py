@@ -6,9 +6,9 @@ import json
 
 from flask import Blueprint, Response
 
-from runtime.catalog import Catalog
+from runtime.catalog.loading import Catalog
 from runtime.config import Settings
-from runtime.openapi import build_document
+from runtime.openapi.document import build_document
 
 
 def make_openapi_blueprint(catalog: Catalog, settings: Settings) -> Blueprint:
