@@ -9,7 +9,6 @@ from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
 from runtime.catalog.envelope import CallError, Reply, caller_error
-from runtime.catalog.suggest import unknown_function
 from runtime.pipeline import call_body
 from runtime.pipeline.files import FileValue
 from runtime.pipeline.invoke import Runtime
@@ -43,7 +42,7 @@ def make_blueprint(package: str) -> Blueprint:
     def block(name: str) -> Response:
         function = runtime().catalog.find(name)
         if function is None:
-            return reply_response(unknown_function(runtime().catalog, name).reply())
+            return reply_response(runtime().catalog.unknown_function(name).reply())
         return json_response(function.public_block())
 
     @api.post(f"/api/{package}/<name>")

@@ -1,26 +1,21 @@
-"""A call's args: safe coercion, then validation against the function's compiled JSON Schema."""
+"""A call's args: safe coercion, then validation against the function's compiled JSON Schema (schema.py builds it)."""
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 from typing import Any
 
 import fastjsonschema
 import jsonschema
-from jsonschema import ValidationError
 
 from common.text import first_lone_surrogate
 from runtime.catalog.envelope import CallError, caller_error, invalid_arguments
+from runtime.catalog.loading import Arg, Function
+from runtime.catalog.schema import CREDENTIAL_PATTERN
 from runtime.catalog.suggest import did_you_mean
 from runtime.catalog.wellformed import lone_surrogate_reason, may_hold_escaped_surrogates, printable
 
-JSON_TYPE = {"String": "string", "credentials": "string", "Number": "number", "Boolean": "boolean", "JSON": "object", "Array": "array"}
-# maxItems before items: a list that is too long is described by its length, not by its first bad item.
-COPIED_KEYS = ("minimum", "maximum", "minLength", "maxLength", "pattern", "maxItems", "items", "minItems")
-# A token that goes into the Authorization header: visible ASCII only, so no CR/LF can split the header.
-CREDENTIAL_PATTERN = r"^[\x21-\x7e]+$"
 MAX_UNKNOWN_LISTED = 5
 MAX_REASON_CHARS = 300
 NUMBER = re.compile(r"^\s*-?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$")
@@ -35,105 +30,7 @@ TYPE_WORDS = {
 }
 
 
-def arg_schema(spec: dict[str, Any]) -> dict[str, Any]:
-    """The JSON Schema of one argument, after coercion."""
-    kind = spec["type"]
-    if kind == "File":
-        return {}  # resolved and checked by runtime.pipeline.files
-    schema: dict[str, Any] = {"type": JSON_TYPE[kind]}
-    if kind == "Number" and spec.get("integer"):
-        schema["type"] = "integer"
-    if "options" in spec:
-        schema["enum"] = spec["options"]
-    schema.update({key: spec[key] for key in COPIED_KEYS if key in spec})
-    if any(wire["in"] == "bearer" for wire in wires_of(spec)):
-        schema = {"allOf": [schema, {"pattern": CREDENTIAL_PATTERN}]}
-    return schema
-
-
-def wires_of(spec: dict[str, Any]) -> list[dict[str, Any]]:
-    wire = spec["wire"]
-    return wire if isinstance(wire, list) else [wire]
-
-
-def _ecma_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Any:
-    """JSON Schema patterns are ECMA-262, where a final $ does not match before a trailing newline as Python's does."""
-    if validator.is_type(instance, "string") and not _compiled(pattern).search(instance):
-        yield ValidationError(f"{instance!r} does not match {pattern!r}")
-
-
-@functools.cache
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(re.sub(r"(?<!\\)\$", r"\\Z", pattern))
-
-
-def _first_error_per_property(validator: Any, properties: dict[str, Any], instance: Any, schema: Any) -> Any:
-    """JSON Schema's properties, describing only the first error of each property.
-
-    The errors come lazily, so the rest of a value is never looked at: an argument holding 80,000 bad items costs
-    its first one, not 80,000 error objects.
-    """
-    if not validator.is_type(instance, "object"):
-        return
-    for name, subschema in properties.items():
-        if name in instance:
-            error = next(validator.descend(instance[name], subschema, path=name, schema_path=name), None)
-            if error is not None:
-                yield error
-
-
-Validator = jsonschema.validators.extend(
-    jsonschema.Draft202012Validator, {"pattern": _ecma_pattern, "properties": _first_error_per_property}
-)
-
-
-def compile_validator(block: dict[str, Any], defs: dict[str, Any]) -> Any:
-    schema: dict[str, Any] = {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "type": "object",
-        "properties": {a["name"]: arg_schema(a) for a in block["args"]},
-        "required": [a["name"] for a in block["args"] if a["required"]],
-        "additionalProperties": False,
-        "$defs": defs,
-    }
-    if block.get("requires"):
-        schema["dependentRequired"] = block["requires"]
-    conditions = [
-        {
-            "if": {"properties": {rule["arg"]: {"const": rule["equals"]}}, "required": [rule["arg"]]},
-            "then": {"required": rule["require"]},
-        }
-        for rule in block.get("requiresWhen", [])
-    ]
-    if conditions:
-        schema["allOf"] = conditions
-    return Validator(schema)
-
-
-def compile_fast_check(schema: dict[str, Any]) -> Any:
-    """The same schema compiled to Python code (fastjsonschema, draft-07 spelling): the hot path for valid args.
-
-    Invalid args are then described by the jsonschema validator, which reports every field with its reason.
-    """
-    draft7 = {key: value for key, value in schema.items() if key != "dependentRequired"}
-    draft7["$schema"] = "http://json-schema.org/draft-07/schema#"
-    if "dependentRequired" in schema:
-        draft7["dependencies"] = schema["dependentRequired"]
-    return fastjsonschema.compile(draft7)
-
-
-def check_item_schemas(document: dict[str, Any]) -> None:
-    """The catalog's free-form schemas ($defs, Array items) must be valid JSON Schema; the error names the entry."""
-    schemas = {f"$defs.{name}": schema for name, schema in document.get("$defs", {}).items()}
-    schemas.update({f"{b['name']}.{a['name']}.items": a["items"] for b in document["blocks"] for a in b["args"] if "items" in a})
-    for where, schema in schemas.items():
-        try:
-            jsonschema.Draft202012Validator.check_schema(schema)
-        except jsonschema.SchemaError as exc:
-            raise jsonschema.SchemaError(f"{where}: {exc.message}") from exc
-
-
-def prepare(function: Any, raw_args: Any, uploads: dict[str, Any], max_depth: int, max_items: int | None = None) -> dict[str, Any]:
+def prepare(function: Function, raw_args: Any, uploads: dict[str, Any], max_depth: int, max_items: int | None = None) -> dict[str, Any]:
     """Coerce and validate a call's args; raise CallError naming the fields at fault.
 
     max_items caps every Array argument (RUNTIME_MAX_ARRAY_ITEMS), on top of the catalog's own maxItems.
@@ -242,14 +139,14 @@ def too_deep(value: Any, max_depth: int) -> bool:
     return False
 
 
-def validate(function: Any, args: dict[str, Any]) -> None:
+def validate(function: Function, args: dict[str, Any]) -> None:
     try:
         function.fast_check(args)
     except fastjsonschema.JsonSchemaException as exc:
         raise refusal(function, args, exc) from None
 
 
-def refusal(function: Any, args: dict[str, Any], first_failure: fastjsonschema.JsonSchemaException) -> CallError:
+def refusal(function: Function, args: dict[str, Any], first_failure: fastjsonschema.JsonSchemaException) -> CallError:
     """Why args fail the function's schema, field by field (the slow path: only for args the fast check refused)."""
     missing: list[str] = []
     reasons: dict[str, str] = {}
@@ -286,7 +183,9 @@ def refusal(function: Any, args: dict[str, Any], first_failure: fastjsonschema.J
     return invalid_arguments({str(first_failure.name).removeprefix("data.").split(".")[0] or "args": _short(first_failure.message)})
 
 
-def _unknown_arguments(function: Any, args: dict[str, Any], unknown: list[str], missing: list[str], reasons: dict[str, str]) -> CallError:
+def _unknown_arguments(
+    function: Function, args: dict[str, Any], unknown: list[str], missing: list[str], reasons: dict[str, str]
+) -> CallError:
     """INVALID_ARGUMENTS led by the unknown names and what each may have meant: a misspelt argument explains the
     required one reported missing, so "mesage is not an argument ...; did you mean message?" comes first."""
     not_given = [name for name in function.args if name not in args]
@@ -311,7 +210,7 @@ def _short(reason: str) -> str:
     return reason if len(reason) <= MAX_REASON_CHARS else reason[: MAX_REASON_CHARS - 1] + "…"
 
 
-def describe(error: jsonschema.ValidationError, arg: Any) -> str:
+def describe(error: jsonschema.ValidationError, arg: Arg | None) -> str:
     """A caller-facing reason for one schema error."""
     where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in list(error.absolute_path)[1:])
     prefix = f"{where.lstrip('.')}: " if where else ""

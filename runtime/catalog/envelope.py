@@ -1,15 +1,31 @@
-"""The RapidAPI envelope: what every call answers, and the HTTP status that goes with it."""
+"""The RapidAPI envelope: what every call answers, the HTTP status that goes with it, and the upstream API it names."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 from urllib.parse import urljoin
 
-if TYPE_CHECKING:
-    from runtime.catalog.loading import UpstreamApi
+
+@dataclass(frozen=True)
+class UpstreamApi:
+    """The upstream API as the runtime names and meets it (the catalog's upstream object, defaults filled in)."""
+
+    name: str
+    user_agent: str
+    rate_limit_headers: tuple[str, ...]  # header name prefixes, lower-cased
+
+    @classmethod
+    def of(cls, document: dict[str, Any]) -> UpstreamApi:
+        raw = document.get("upstream", {})
+        package = document["package"]
+        return cls(
+            name=raw.get("name", package),
+            user_agent=raw.get("userAgent", f"{package.lower()}-package-runtime/1.0"),
+            rate_limit_headers=tuple(prefix.lower() for prefix in raw.get("rateLimitHeaders", [])),
+        )
 
 
 class UpstreamAnswer(Protocol):

@@ -12,8 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+from jsonschema.protocols import Validator as SchemaValidator
 
-from runtime.catalog import arguments
+from runtime.catalog import schema
+from runtime.catalog.envelope import CallError, UpstreamApi, caller_error
+from runtime.catalog.suggest import did_you_mean
+from runtime.catalog.wellformed import printable
 from runtime.config import ROOT
 
 SCHEMA_PATH = ROOT / "schemas" / "metadata.schema.json"
@@ -56,25 +60,6 @@ class Arg:
 
 
 @dataclass(frozen=True)
-class UpstreamApi:
-    """The upstream API as the runtime names and meets it (the catalog's upstream object, defaults filled in)."""
-
-    name: str
-    user_agent: str
-    rate_limit_headers: tuple[str, ...]  # header name prefixes, lower-cased
-
-    @classmethod
-    def of(cls, document: dict[str, Any]) -> UpstreamApi:
-        raw = document.get("upstream", {})
-        package = document["package"]
-        return cls(
-            name=raw.get("name", package),
-            user_agent=raw.get("userAgent", f"{package.lower()}-package-runtime/1.0"),
-            rate_limit_headers=tuple(prefix.lower() for prefix in raw.get("rateLimitHeaders", [])),
-        )
-
-
-@dataclass(frozen=True)
 class EnvironmentNames:
     """The environment variables snippets and the CLI read a package's secrets from."""
 
@@ -111,12 +96,12 @@ class Function:
     block: dict[str, Any]
     args: dict[str, Arg]
     request: Request
-    validator: Any = field(repr=False)
+    validator: SchemaValidator = field(repr=False)
 
     @functools.cached_property
-    def fast_check(self) -> Any:
+    def fast_check(self) -> schema.FastCheck:
         """The compiled hot-path check; compiled on first use (Catalog.compile_all does them all at start)."""
-        return arguments.compile_fast_check(self.validator.schema)
+        return schema.compile_fast_check(self.validator.schema)
 
     @property
     def file_args(self) -> list[Arg]:
@@ -156,6 +141,16 @@ class Catalog:
     def find(self, name: str) -> Function | None:
         return self.functions.get(self.aliases.get(name, name))
 
+    def function_hint(self, name: str) -> str:
+        """'did you mean ...?' among the package's functions and their aliases, or ''."""
+        return did_you_mean(name, [*self.functions, *self.aliases])
+
+    def unknown_function(self, name: str) -> CallError:
+        """UNKNOWN_FUNCTION, pointing at the package's closest function names."""
+        hint = self.function_hint(name)
+        text = f"The {self.package} package has no function {printable(name)!r}"
+        return caller_error("UNKNOWN_FUNCTION", f"{text}; {hint}" if hint else f"{text}.")
+
     def compile_all(self) -> None:
         """Compile every function's fast check now, so that no call pays for it (a server does this at start)."""
         for function in self.functions.values():
@@ -189,7 +184,7 @@ def _load(path: Path, _mtime_ns: int, _size: int) -> Catalog:
 def build_catalog(document: dict[str, Any]) -> Catalog:
     _check_schema(document)
     try:
-        arguments.check_item_schemas(document)
+        schema.check_item_schemas(document)
     except jsonschema.SchemaError as exc:
         raise CatalogError(f"catalog: an argument schema is invalid: {exc.message}") from exc
     defs = document.get("$defs", {})
@@ -253,7 +248,7 @@ def _build_function(block: dict[str, Any], defs: dict[str, Any], where: str) -> 
         )
     request = _build_request(block["request"])
     _check_function(block, args, request, where)
-    return Function(block["name"], block, args, request, arguments.compile_validator(block, defs))
+    return Function(block["name"], block, args, request, schema.compile_validator(block, defs))
 
 
 def _build_request(raw: dict[str, Any]) -> Request:

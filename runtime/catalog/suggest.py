@@ -1,17 +1,14 @@
-"""Did you mean: the names closest to a misspelt function or argument name (difflib, case-insensitive)."""
+"""Did you mean: the names closest to a misspelt function or argument name (difflib, case-insensitive).
+
+Strings in, a string out: the catalog asks it about its functions, the argument checks about a function's arguments.
+"""
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from runtime.catalog.describe import either
-from runtime.catalog.envelope import CallError, caller_error
-from runtime.catalog.wellformed import printable
-
-if TYPE_CHECKING:
-    from runtime.catalog.loading import Catalog
 
 MAX_SUGGESTIONS = 3
 # A name longer than any real one is compared by its start only: difflib's cost grows with the product of the lengths.
@@ -37,14 +34,3 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
         return ""
     return f"did you mean {either(names)}?"
 
-
-def function_hint(catalog: Catalog, name: str) -> str:
-    """'did you mean ...?' among the package's functions and their aliases, or ''."""
-    return did_you_mean(name, [*catalog.functions, *catalog.aliases])
-
-
-def unknown_function(catalog: Catalog, name: str) -> CallError:
-    """UNKNOWN_FUNCTION, pointing at the package's closest function names."""
-    hint = function_hint(catalog, name)
-    text = f"The {catalog.package} package has no function {printable(name)!r}"
-    return caller_error("UNKNOWN_FUNCTION", f"{text}; {hint}" if hint else f"{text}.")

@@ -17,7 +17,6 @@ from tqdm import tqdm
 from runtime.catalog import envelope
 from runtime.catalog.envelope import CallError, Reply
 from runtime.catalog.loading import Catalog, CatalogError, Function, load_catalog
-from runtime.catalog.suggest import function_hint
 from runtime.catalog.wellformed import printable, refuse_lone_surrogates
 from runtime.cli.text import describe_text, listing_text
 from runtime.cli.values import UsageError, default_credentials, parse_pairs
@@ -91,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
 def _known(parser: argparse.ArgumentParser, catalog: Catalog, name: str) -> Function:
     function = catalog.find(name)
     if function is None:
-        hint = function_hint(catalog, name)
+        hint = catalog.function_hint(name)
         parser.error(f"the {catalog.package} package has no function {printable(name)!r}; {hint or 'see: list'}")  # exits 2
     return function
 

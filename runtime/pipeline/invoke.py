@@ -9,7 +9,6 @@ from typing import Any
 from runtime.catalog import arguments, envelope
 from runtime.catalog.envelope import CallError, Reply
 from runtime.catalog.loading import Catalog
-from runtime.catalog.suggest import unknown_function
 from runtime.config import Settings
 from runtime.pipeline import mapping
 from runtime.pipeline.completion import complete
@@ -41,7 +40,7 @@ class Runtime:
         try:
             function = self.catalog.find(name)
             if function is None:
-                raise unknown_function(self.catalog, name)
+                raise self.catalog.unknown_function(name)
             settings = self.settings
             args = arguments.prepare(function, raw_args, uploads, settings.max_json_depth, settings.max_array_items)
             for arg in function.file_args:

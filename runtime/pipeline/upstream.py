@@ -12,8 +12,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ReadTimeoutError
 
-from runtime.catalog.envelope import CallError
-from runtime.catalog.loading import UpstreamApi
+from runtime.catalog.envelope import CallError, UpstreamApi
 from runtime.config import Settings
 from runtime.pipeline.mapping import Encoded, Outbound
 

@@ -10,7 +10,6 @@ from flask import Blueprint, Response, request
 from runtime.api.routes import read_call, reply_response, runtime
 from runtime.catalog.envelope import CallError
 from runtime.catalog.loading import Function
-from runtime.catalog.suggest import unknown_function
 from runtime.openapi.document import request_example
 from runtime.pipeline.files import FileValue
 from runtime.snippets.base_url import base_url
@@ -41,7 +40,7 @@ def _answer(name: str, language_name: str, args_for: Any) -> Response:
     try:
         function = runtime().catalog.find(name)
         if function is None:
-            raise unknown_function(runtime().catalog, name)
+            raise runtime().catalog.unknown_function(name)
         language = LANGUAGES.get(language_name)
         if language is None:
             known = list(LANGUAGES)

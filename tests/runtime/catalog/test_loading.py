@@ -10,7 +10,8 @@ import jsonschema
 import pytest
 
 from runtime.app import create_app
-from runtime.catalog.loading import SCHEMA_PATH, CatalogError, UpstreamApi, build_catalog, load_catalog
+from runtime.catalog.envelope import UpstreamApi
+from runtime.catalog.loading import SCHEMA_PATH, CatalogError, build_catalog, load_catalog
 from runtime.config import ROOT, Settings
 from tests.helpers import SEED
 
