@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any
 
@@ -10,6 +11,7 @@ import fastjsonschema
 import jsonschema
 
 from common.text import first_lone_surrogate
+from runtime.catalog import jsontext
 from runtime.catalog.envelope import CallError, caller_error, invalid_arguments
 from runtime.catalog.loading import Arg, Function
 from runtime.catalog.schema import CREDENTIAL_PATTERN
@@ -99,9 +101,7 @@ def coerce(spec: dict[str, Any], value: Any) -> Any:
             return str(value)  # an id the seed typed Number; never the other way round
         return value
     if kind == "Number" and isinstance(value, str) and NUMBER.match(value):
-        number = float(value)
-        whole = number.is_integer() and (spec.get("integer") or not re.search(r"[.eE]", value))
-        return int(number) if whole else number
+        return _number(value, bool(spec.get("integer")))
     if kind == "Number" and spec.get("integer") and isinstance(value, float) and value.is_integer():
         return int(value)  # 80.0 is a whole number to JSON Schema: it goes out as 80
     if kind == "Boolean" and isinstance(value, str) and value.strip().lower() in ("true", "false"):
@@ -110,10 +110,12 @@ def coerce(spec: dict[str, Any], value: Any) -> Any:
         if kind == "Array" and spec.get("commaSeparated") and not value.lstrip().startswith("["):
             return [part.strip() for part in value.split(",") if part.strip()]
         try:
-            parsed = json.loads(value)
+            parsed = jsontext.loads(value)
         except RecursionError:
             raise ValueError("nested too deeply") from None
-        except ValueError as exc:
+        except jsontext.LongInteger as exc:
+            raise ValueError(exc.reason) from None
+        except json.JSONDecodeError as exc:
             raise ValueError(f"not valid JSON ({exc.msg} at position {exc.pos})") from None
         if may_hold_escaped_surrogates(value):  # JSON text inside the body's JSON: its escapes decode only now
             path = first_lone_surrogate(parsed)
@@ -121,6 +123,21 @@ def coerce(spec: dict[str, Any], value: Any) -> Any:
                 raise ValueError(lone_surrogate_reason(path))
         return parsed
     return value
+
+
+def _number(text: str, integer: bool) -> int | float:
+    """A Number argument given as text (a form, the CLI): digits alone are read exactly as an integer, up to the digits
+    Python converts; a number out of a float's range (1e999, 400 digits with a point) is refused, never sent as inf."""
+    text = text.strip()
+    if text.lstrip("-").isdigit():
+        digits = len(text.lstrip("-"))
+        if jsontext.too_many_digits(digits):
+            raise ValueError(jsontext.long_integer_reason(digits))
+        return int(text)
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError("a number out of range")
+    return int(number) if integer and number.is_integer() else number
 
 
 def too_deep(value: Any, max_depth: int) -> bool:

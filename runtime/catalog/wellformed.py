@@ -42,10 +42,15 @@ def refuse_lone_surrogates(args: Any) -> None:
         raise lone_surrogate_error(path)
 
 
+def place(path: tuple[Any, ...]) -> str:
+    """Where inside a value a path leads, as a caller writes it: key.inner[2].name ('' for the value itself)."""
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{printable(str(p))}" for p in path).lstrip(".")
+
+
 def lone_surrogate_reason(path: tuple[Any, ...]) -> str:
     """Why the value is refused, with the place of the bad text inside it (path from the value down)."""
-    place = "".join(f"[{p}]" if isinstance(p, int) else f".{printable(p)}" for p in path).lstrip(".")
-    return f"{place}: {REASON}" if place else REASON
+    where = place(path)
+    return f"{where}: {REASON}" if where else REASON
 
 
 def lone_surrogate_error(path: tuple[Any, ...]) -> CallError:

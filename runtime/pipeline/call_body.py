@@ -29,6 +29,7 @@ from flask import Request
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.formparser import FormDataParser
 
+from runtime.catalog import jsontext
 from runtime.catalog.arguments import too_deep
 from runtime.catalog.envelope import CallError, caller_error
 from runtime.catalog.suggest import did_you_mean
@@ -70,7 +71,7 @@ def json_body_args(data: bytes, settings: Settings) -> Any:
     if not data.strip():
         return {}
     text, lossy = _decode(data)
-    document = _loads(text, "The request body", settings.max_json_depth)
+    document = _loads(text, "The request body", settings.max_json_depth, wrapped=True)
     if lossy or may_hold_escaped_surrogates(text):
         _refuse_bad_text(document)
     if not isinstance(document, dict):
@@ -174,11 +175,15 @@ def _decode(data: bytes) -> tuple[str, bool]:
         return data.decode("utf-8", "surrogateescape"), True
 
 
-def _loads(text: str, what: str, max_depth: int) -> Any:
+def _loads(text: str, what: str, max_depth: int, wrapped: bool = False) -> Any:
+    """The parsed text; wrapped when it is a whole body, whose arguments are inside "args"."""
     try:
-        document = json.loads(text)
+        document = jsontext.loads(text)
     except RecursionError:
         raise caller_error("JSON_VALIDATION", f"{what} is nested too deeply.", ["args"]) from None
+    except jsontext.LongInteger as exc:  # named by its argument (or the top-level key outside args)
+        inside_args = wrapped and exc.path[:1] == ("args",)
+        raise (exc.within(("args",)) if inside_args else exc).error() from None
     except json.JSONDecodeError as exc:
         raise caller_error("JSON_VALIDATION", f"{what} is not valid JSON ({exc.msg} at position {exc.pos}).", ["args"]) from None
     if too_deep(document, max_depth + 2):  # {"args": {"name": ...}} adds two levels

@@ -37,7 +37,7 @@ RUNTIME_LAYERS: dict[str, tuple[str, ...]] = {
     "settings": ("runtime.config",),
     "base": ("runtime.base",),
     "vocabulary": ("runtime.catalog.envelope", "runtime.catalog.describe", "runtime.catalog.schema"),
-    "text checks": ("runtime.catalog.wellformed", "runtime.catalog.suggest"),
+    "text checks": ("runtime.catalog.wellformed", "runtime.catalog.jsontext", "runtime.catalog.suggest"),
     "catalog": ("runtime.catalog.loading",),
     "arguments": ("runtime.catalog.arguments", "runtime.catalog.examples", "runtime.catalog"),
     "file args": ("runtime.pipeline.netguard", "runtime.pipeline.files"),

@@ -175,6 +175,39 @@ def test_call_of_an_unknown_function_prints_its_envelope(cli):
     assert json.loads(result.stdout)["contextWrites"]["to"]["status_code"] == "UNKNOWN_FUNCTION"
 
 
+LONG = "7" * 5000  # more digits than Python converts to an int (4300)
+LONG_REASON = "an integer of 5000 digits, more than the 4300 a number may have"
+
+
+@pytest.mark.parametrize(
+    ("argv", "field", "reason"),
+    [
+        (["getRoomHistory", "roomIdOrName=1", f"maxResults={LONG}"], "maxResults", LONG_REASON),
+        (
+            [
+                "createRoomAction",
+                "roomIdOrName=1",
+                "key=k",
+                "nameValue=n",
+                "targetKey=t",
+                "location=hipchat.input.action",
+                f'targetOptions={{"a": [{LONG}]}}',
+            ],
+            "targetOptions",
+            f"a[0]: {LONG_REASON}",
+        ),
+    ],
+    ids=["number", "inside a JSON value"],
+)
+def test_call_with_a_long_integer_is_json_validation_naming_the_argument(cli, upstream, argv, field, reason):
+    result = cli("call", *argv, "authToken=abc123")
+    assert result.returncode == 1, result.stderr[-2000:]
+    outcome = json.loads(result.stdout)["contextWrites"]["to"]
+    assert (outcome["status_code"], outcome["fields"], outcome["reasons"]) == ("JSON_VALIDATION", [field], {field: reason})
+    assert "Traceback" not in result.stderr
+    assert sent(upstream) == []
+
+
 def test_auth_token_defaults_to_the_environment(cli, upstream):
     upstream.expect_request("/v2/room/1").respond_with_json({"id": 1})
     assert cli("call", "getRoom", "roomIdOrName=1", HIPCHAT_TOKEN="from-env").returncode == 0
