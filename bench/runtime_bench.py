@@ -28,11 +28,12 @@ sys.path.insert(0, str(ROOT))
 
 from bench.fast_upstream import BODY as HISTORY_BODY  # noqa: E402
 from common import serving  # noqa: E402
-from runtime import arguments, call_body, envelope, mapping  # noqa: E402
-from runtime.catalog import load_catalog  # noqa: E402
+from runtime.catalog import arguments, envelope  # noqa: E402
+from runtime.catalog.examples import example_args  # noqa: E402
+from runtime.catalog.loading import load_catalog  # noqa: E402
 from runtime.config import Settings  # noqa: E402
-from runtime.examples import example_args  # noqa: E402
-from runtime.upstream import UpstreamResponse  # noqa: E402
+from runtime.pipeline import call_body, mapping  # noqa: E402
+from runtime.pipeline.upstream import UpstreamResponse  # noqa: E402
 
 TOKEN = "BenchT0ken"
 SETTINGS = Settings()  # the defaults: the limits a call is prepared under

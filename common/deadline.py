@@ -2,7 +2,7 @@
 
 Connects and TLS handshakes get the time that is left; reads cannot (each read of a server that drips a byte at a
 time would get a fresh timeout), so a timer shuts the exchange's sockets down when the deadline passes and the read
-blocked on one fails at once. Used by the runtime's File URL fetch (runtime/netguard.py) and the sandbox's webhook
+blocked on one fails at once. Used by the runtime's File URL fetch (runtime/pipeline/netguard.py) and the sandbox's webhook
 delivery (sandbox/delivery/targets.py), through DeadlineConnection mixed into their pinned connections.
 """
 

@@ -12,7 +12,7 @@ import json
 from urllib3.fields import RequestField
 from urllib3.filepost import choose_boundary, encode_multipart_formdata
 
-from runtime.mapping import Encoded, Outbound
+from runtime.pipeline.mapping import Encoded, Outbound
 
 
 def encode(outbound: Outbound) -> Encoded:

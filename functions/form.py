@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from runtime.mapping import Encoded, Outbound, query_value
+from runtime.pipeline.mapping import Encoded, Outbound, query_value
 
 
 def encode(outbound: Outbound) -> Encoded:

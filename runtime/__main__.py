@@ -1,5 +1,5 @@
-"""python -m runtime: the command-line interface (runtime.cli)."""
+"""python -m runtime: the command-line interface (runtime.cli.main)."""
 
-from runtime.cli import main
+from runtime.cli.main import main
 
 raise SystemExit(main())

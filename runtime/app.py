@@ -6,12 +6,13 @@ from typing import Any
 
 from flask import Flask
 
-from runtime import cors, logs
-from runtime.api import make_blueprint, register_errors
-from runtime.catalog import load_catalog
+from runtime.api import cors
+from runtime.api.routes import make_blueprint, register_errors
+from runtime.base import logs
+from runtime.catalog.loading import load_catalog
 from runtime.config import Settings
-from runtime.invoke import Runtime
-from runtime.openapi_route import make_openapi_blueprint
+from runtime.openapi.route import make_openapi_blueprint
+from runtime.pipeline.invoke import Runtime
 from runtime.snippets.routes import make_snippet_blueprint
 from runtime.web.routes import make_web_blueprint
 

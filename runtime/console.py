@@ -8,8 +8,8 @@ import os
 import sys
 
 from common.serving import free_port, interrupt_on_stop_signals, serve_until_signalled, start_gunicorn, stop_server, wait_http
-from runtime import cli
-from runtime.catalog import load_catalog
+from runtime.catalog.loading import load_catalog
+from runtime.cli import main as cli
 from runtime.config import Settings
 
 APP = "runtime.app:create_app()"

@@ -9,7 +9,7 @@ import ipaddress
 import re
 from urllib.parse import quote
 
-from runtime.envelope import CallError
+from runtime.catalog.envelope import CallError
 
 LABEL = r"(?!-)[a-z0-9-]{1,63}(?<!-)"
 HOST_NAME = re.compile(rf"{LABEL}(?:\.{LABEL})*\.?", re.ASCII | re.IGNORECASE)  # a DNS name or a dotted IPv4 address

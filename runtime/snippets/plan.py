@@ -7,10 +7,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from runtime import arguments
-from runtime.catalog import EnvironmentNames, Function
-from runtime.envelope import CallError, caller_error, invalid_arguments
-from runtime.examples import example_value
+from runtime.catalog import arguments
+from runtime.catalog.envelope import CallError, caller_error, invalid_arguments
+from runtime.catalog.examples import example_value
+from runtime.catalog.loading import EnvironmentNames, Function
 
 UPLOAD_PREFIX = "@"
 INLINE_FILE = re.compile(r"^(data:|https?://)", re.I)

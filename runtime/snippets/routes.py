@@ -7,14 +7,13 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response
 
-from runtime.api import read_call, reply_response, request_base_url, runtime
-from runtime.catalog import Function
-from runtime.envelope import CallError
-from runtime.files import FileValue
-from runtime.openapi import request_example
+from runtime.api.routes import read_call, reply_response, request_base_url, runtime
+from runtime.catalog.envelope import CallError
+from runtime.catalog.loading import Function
+from runtime.openapi.document import request_example
+from runtime.pipeline.files import FileValue
 from runtime.snippets.plan import UPLOAD_PREFIX, build_plan
 from runtime.snippets.render import LANGUAGES, filename, render
-from runtime.suggest import unknown_function
 
 
 def make_snippet_blueprint(package: str) -> Blueprint:
@@ -40,7 +39,7 @@ def _answer(name: str, language_name: str, args_for: Any) -> Response:
     try:
         function = runtime().catalog.find(name)
         if function is None:
-            raise unknown_function(runtime().catalog, name)
+            raise runtime().catalog.unknown_function(name)
         language = LANGUAGES.get(language_name)
         if language is None:
             known = list(LANGUAGES)

@@ -1,6 +1,6 @@
 """What the web page shows of the public catalog: input kinds and example texts. No Flask here.
 
-Groups, constraint lines and requirement lines come from runtime.describe, which the CLI shares."""
+Groups, constraint lines and requirement lines come from runtime.catalog.describe, which the CLI shares."""
 
 from __future__ import annotations
 

@@ -7,9 +7,8 @@ from urllib.parse import urljoin
 from flask import Blueprint, Response, current_app, make_response, render_template, url_for
 from markupsafe import Markup
 
-from runtime import describe
+from runtime.catalog import describe
 from runtime.snippets.render import LANGUAGES
-from runtime.suggest import function_names_like
 from runtime.web import present
 
 # The page talks to its own runtime only; images may come from the catalog's URLs.
@@ -45,7 +44,7 @@ def make_web_blueprint() -> Blueprint:
         if found is None:
             links = [
                 Markup('<a class="suggestion" href="{}">{}</a>').format(url_for("web.function", name=close), close)
-                for close in function_names_like(catalog, name)
+                for close in catalog.names_like(name)
             ]
             suggestion = Markup(describe.either(links)) if links else None  # each link escaped; either adds ", " and " or "
             return _page(render_template("web/not_found.html", package=catalog.package, name=name, suggestion=suggestion), 404)

@@ -29,44 +29,31 @@ SANDBOX_LAYERS: dict[str, tuple[str, ...]] = {
 }
 
 
-# The runtime: settings; the catalog and the envelope (what a function is, what a call answers); the pipeline of one
-# call; the body encoders the catalog names (functions/); the surfaces that serve it (HTTP API, page, snippets,
-# OpenAPI, CLI); the factory.
+# The runtime, bottom up: settings; the catalog (the envelope's vocabulary and the leaf helpers, the text checks, the
+# catalog itself, the argument checks over it); the pipeline of one call (File args and their URL guard, the wire, the
+# whole call); the body encoders the catalog names (functions/); the surfaces (snippets, then the HTTP API, OpenAPI,
+# the web page and the snippet routes, then the CLI over them); the factory. The catalog and the pipeline are split
+# stage by stage so that the circle they once held (arguments -> envelope -> catalog -> arguments) cannot come back:
+# a module of a lower stage that reached up would fail here, and any circle at all fails test_no_import_cycles.
 RUNTIME_LAYERS: dict[str, tuple[str, ...]] = {
-    "settings": ("runtime.config", "runtime.logs", "runtime.address_policy"),
-    "catalog": (
-        "runtime.envelope",
-        "runtime.wellformed",
-        "runtime.catalog",
-        "runtime.arguments",
-        "runtime.suggest",
-        "runtime.describe",
-        "runtime.examples",
-    ),
-    "pipeline": (
-        "runtime.netguard",
-        "runtime.files",
-        "runtime.mapping",
-        "runtime.upstream",
-        "runtime.completion",
-        "runtime.invoke",
-        "runtime.all_pages",
-        "runtime.call_body",
-    ),
+    "settings": ("runtime.config",),
+    "base": ("runtime.base",),
+    "vocabulary": ("runtime.catalog.envelope", "runtime.catalog.describe", "runtime.catalog.schema"),
+    "text checks": ("runtime.catalog.wellformed", "runtime.catalog.jsontext", "runtime.catalog.suggest"),
+    "catalog": ("runtime.catalog.loading",),
+    "arguments": ("runtime.catalog.arguments", "runtime.catalog.examples", "runtime.catalog"),
+    "file args": ("runtime.pipeline.netguard", "runtime.pipeline.files"),
+    "wire": ("runtime.pipeline.mapping", "runtime.pipeline.upstream", "runtime.pipeline.completion"),
+    "call": ("runtime.pipeline.call_body", "runtime.pipeline.invoke", "runtime.pipeline.all_pages", "runtime.pipeline"),
     "encoders": ("functions",),
-    "surfaces": (
-        "runtime.api",
-        "runtime.cors",
-        "runtime.openapi",
-        "runtime.openapi_route",
-        "runtime.snippets",
-        "runtime.web",
-        "runtime.cli",
-        "runtime.cli_text",
-        "runtime.cli_values",
-    ),
+    "snippets": ("runtime.snippets",),
+    "surfaces": ("runtime.api", "runtime.openapi", "runtime.web", "runtime.snippets.routes"),
+    "cli": ("runtime.cli",),
     "factory": ("runtime.app", "runtime.__main__", "runtime.console", "runtime"),
 }
+
+# Every package of the project whose imports must form no circle, whatever the layer tables say.
+CYCLE_CHECKED = ("runtime", "sandbox", "common", "functions")
 
 
 def module_name(root: Path, path: Path) -> str:
@@ -145,6 +132,96 @@ def test_the_layer_check_catches_an_upward_import(tmp_path):
     (fake_root / "sandbox" / "api" / "rooms.py").write_text("")
     (fake_root / "sandbox" / "store" / "db.py").write_text("from sandbox.api import rooms\n")
     assert upward_imports(SANDBOX_LAYERS, fake_root) == ["sandbox.store.db (store) imports sandbox.api.rooms (api)"]
+
+
+def import_graph(packages: tuple[str, ...], root: Path = ROOT) -> dict[str, set[str]]:
+    """Module -> the modules of the packages it imports: at the top, under `if TYPE_CHECKING:` and inside functions."""
+    graph: dict[str, set[str]] = {}
+    for package in packages:
+        for path in sorted((root / package).rglob("*.py")):
+            imported = imports_of(root, path)
+            graph[module_name(root, path)] = {name for name in imported if name.split(".")[0] in packages}
+    return graph
+
+
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The graph's circles: each strongly connected component of more than one module (or a module importing
+    itself), as its sorted members (Tarjan's algorithm, iterative so a deep chain cannot exhaust the stack)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+    for start in sorted(graph):
+        if start in index:
+            continue
+        work = [(start, iter(sorted(graph[start])))]
+        index[start] = low[start] = len(index)
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, targets = work[-1]
+            target = next((t for t in targets if t in graph), None)
+            if target is not None:
+                if target not in index:
+                    index[target] = low[target] = len(index)
+                    stack.append(target)
+                    on_stack.add(target)
+                    work.append((target, iter(sorted(graph[target]))))
+                elif target in on_stack:
+                    low[node] = min(low[node], index[target])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1 or node in graph[node]:
+                    found.append(sorted(component))
+    return sorted(found)
+
+
+def test_no_import_cycles():
+    graph = import_graph(CYCLE_CHECKED)
+    assert len(graph) > 100
+    assert import_cycles(graph) == []
+
+
+def test_the_cycle_check_catches_a_circle_through_type_checking_and_function_imports(tmp_path):
+    """A fake tree: a -> b at the top, b -> c under TYPE_CHECKING, c -> a inside a function; d -> a is no circle."""
+    (tmp_path / "runtime").mkdir()
+    files = {
+        "__init__.py": "",
+        "a.py": "from runtime.b import B\n",
+        "b.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from runtime.c import C\nB = 1\n",
+        "c.py": "def f():\n    from runtime import a\n    return a\nC = 1\n",
+        "d.py": "import runtime.a\n",
+    }
+    for name, text in files.items():
+        (tmp_path / "runtime" / name).write_text(text)
+    graph = import_graph(("runtime",), tmp_path)
+    assert graph["runtime.c"] == {"runtime.a"}
+    assert import_cycles(graph) == [["runtime.a", "runtime.b", "runtime.c"]]
+    (tmp_path / "runtime" / "c.py").write_text("C = 1\n")
+    assert import_cycles(import_graph(("runtime",), tmp_path)) == []
+
+
+def test_the_runtime_table_keeps_the_old_circle_apart(tmp_path):
+    """The circle the runtime once had: the envelope naming the catalog's type is an upward import now."""
+    (tmp_path / "runtime" / "catalog").mkdir(parents=True)
+    for name in ("runtime/__init__.py", "runtime/catalog/__init__.py", "runtime/catalog/loading.py"):
+        (tmp_path / name).write_text("")
+    (tmp_path / "runtime" / "catalog" / "envelope.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from runtime.catalog.loading import Catalog\n"
+    )
+    table = {name: tuple(p for p in prefixes if p.startswith("runtime")) for name, prefixes in RUNTIME_LAYERS.items()}
+    assert upward_imports(table, tmp_path) == ["runtime.catalog.envelope (vocabulary) imports runtime.catalog.loading (catalog)"]
 
 
 @pytest.mark.parametrize(("package", "forbidden"), [("runtime", "sandbox"), ("sandbox", "runtime"), ("functions", "sandbox")])

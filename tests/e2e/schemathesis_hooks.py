@@ -16,9 +16,9 @@ from typing import Any
 
 import schemathesis
 
-from runtime.catalog import load_catalog
+from runtime.catalog.examples import example_value
+from runtime.catalog.loading import load_catalog
 from runtime.config import Settings
-from runtime.examples import example_value
 
 CATALOG = load_catalog(Settings().catalog_file)
 VALUES: dict[str, Any] = json.loads(os.environ.get("SCHEMATHESIS_ARG_VALUES", "{}"))

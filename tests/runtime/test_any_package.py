@@ -21,7 +21,7 @@ from bs4 import BeautifulSoup
 from openapi_spec_validator import validate
 
 from runtime.app import create_app
-from runtime.catalog import load_catalog
+from runtime.catalog.loading import load_catalog
 from runtime.config import ROOT, Settings
 from runtime.snippets.render import LANGUAGES
 from tests.conftest import ACME_API_PATH, ACME_CATALOG
@@ -300,7 +300,7 @@ def test_the_cli_serves_the_package(upstream):
 
 # (file under runtime/, a fragment of the line): why it may name HipChat.
 ALLOWED = {
-    ("mapping.py", 'HipChat answers 400 "Invalid content type" without one'): (
+    ("pipeline/mapping.py", 'HipChat answers 400 "Invalid content type" without one'): (
         "a comment naming the API whose behaviour the generic rule (a POST or PUT always carries a JSON body) is for"
     ),
 }

@@ -10,7 +10,7 @@ import time
 
 import requests
 
-from runtime import logs
+from runtime.base import logs
 from runtime.config import ROOT
 from tests.helpers import TOKEN, free_port, wait_http
 

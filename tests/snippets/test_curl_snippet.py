@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from runtime.app import create_app
-from runtime.catalog import load_catalog
+from runtime.catalog.loading import load_catalog
 from runtime.config import Settings
 from tests.helpers import TOKEN, body_json, sent
 from tests.snippets.toolchains import run_snippet, snippet_env

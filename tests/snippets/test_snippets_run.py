@@ -14,9 +14,9 @@ import pytest
 import requests
 
 from runtime.app import create_app
-from runtime.catalog import load_catalog
+from runtime.catalog.loading import load_catalog
 from runtime.config import Settings
-from runtime.openapi import request_example
+from runtime.openapi.document import request_example
 from runtime.snippets.render import LANGUAGES
 from tests.helpers import TOKEN, body_json, free_port, raw_path, sent
 from tests.snippets.toolchains import run_snippet, snippet_env
