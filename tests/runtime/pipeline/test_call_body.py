@@ -204,5 +204,5 @@ def test_an_integer_too_long_to_read_is_a_json_validation_naming_its_argument(cl
         response = client.post(f"/api/HipChat/{function}", data={"args": args_text})
     error = error_of(response)
     assert (response.status_code, error["status_code"], error["fields"]) == (400, "JSON_VALIDATION", [field])
-    assert error["reasons"][field] == f"{place}an integer of more than 4300 digits, more than a number can carry"
+    assert error["reasons"][field] == f"{place}an integer of 5000 digits, more than the 4300 a number may have"
     assert upstream.log == []
