@@ -18,6 +18,7 @@ from runtime.catalog.schema import CREDENTIAL_PATTERN
 from runtime.catalog.suggest import did_you_mean
 from runtime.catalog.wellformed import lone_surrogate_reason, may_hold_escaped_surrogates, printable
 
+NO_CLASSES: frozenset[type] = frozenset()
 MAX_UNKNOWN_LISTED = 5
 MAX_REASON_CHARS = 300
 NUMBER = re.compile(r"^\s*-?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$")
@@ -42,8 +43,12 @@ def prepare(function: Function, raw_args: Any, uploads: dict[str, Any], max_dept
     args: dict[str, Any] = {}
     bad_json: dict[str, str] = {}
     too_long: dict[str, str] = {}
+    known, typed = function.args, function.typed_classes
     for name, value in raw_args.items():
-        arg = function.args.get(name)
+        if value.__class__ in typed.get(name, NO_CLASSES) and value != "":  # already of its type: coerce keeps it as it is
+            args[name] = value
+            continue
+        arg = known.get(name)
         if arg is None:
             args[name] = value
             continue
@@ -75,8 +80,8 @@ def prepare(function: Function, raw_args: Any, uploads: dict[str, Any], max_dept
             raise invalid_arguments({printable(name): f"{reason}; {hint}" if hint else reason})
         args[name] = upload
     validate(function, args)
-    for arg in function.args.values():
-        if arg.name not in args and "default" in arg.spec:
+    for arg in function.defaulted_args:
+        if arg.name not in args:
             when = arg.spec.get("defaultWhen")
             if when is None or any(name in args for name in when):
                 args[arg.name] = arg.spec["default"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import copy
 import functools
 import json
@@ -59,6 +60,15 @@ class Arg:
     def is_file(self) -> bool:
         return self.type == "File"
 
+    @functools.cached_property
+    def typed_classes(self) -> frozenset[builtins.type]:
+        """The Python classes of a JSON scalar that already has this argument's type (a whole Number: int only)."""
+        if self.type in ("String", "credentials"):
+            return frozenset({str})
+        if self.type == "Number":
+            return frozenset({int} if self.spec.get("integer") else {int, float})
+        return frozenset({bool}) if self.type == "Boolean" else frozenset()
+
 
 @dataclass(frozen=True)
 class EnvironmentNames:
@@ -107,6 +117,25 @@ class Function:
     @property
     def file_args(self) -> list[Arg]:
         return [a for a in self.args.values() if a.is_file]
+
+    @functools.cached_property
+    def typed_classes(self) -> dict[str, frozenset[builtins.type]]:
+        """Argument name -> the classes of a JSON scalar that already has its type (Arg.typed_classes), in one lookup."""
+        return {a.name: a.typed_classes for a in self.args.values() if a.typed_classes}
+
+    @functools.cached_property
+    def defaulted_args(self) -> tuple[Arg, ...]:
+        """The arguments the catalog gives a default."""
+        return tuple(a for a in self.args.values() if "default" in a.spec)
+
+    @functools.cached_property
+    def body_places(self) -> dict[str, tuple[tuple[str, ...], str]]:
+        """Argument name -> (the objects above it, its key), for the arguments whose only wire is in the JSON body."""
+        return {
+            a.name: (a.wires[0].parts[:-1], a.wires[0].parts[-1])
+            for a in self.args.values()
+            if len(a.wires) == 1 and a.wires[0].location == "body"
+        }
 
     @property
     def summary(self) -> str:

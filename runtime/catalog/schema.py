@@ -108,8 +108,42 @@ def compile_fast_check(schema: Mapping[str, Any]) -> FastCheck:
     draft7 = {key: value for key, value in schema.items() if key != "dependentRequired"}
     draft7["$schema"] = "http://json-schema.org/draft-07/schema#"
     if "dependentRequired" in schema:
-        draft7["dependencies"] = schema["dependentRequired"]
+        draft7["dependencies"] = fewest_dependencies(schema["dependentRequired"])
+    # An argument with items is checked in a function of its own (the same schema, by $ref): fastjsonschema names
+    # each item with format(**locals()), which in the one big function copies every argument's locals per item.
+    properties, defs = dict(draft7.get("properties", {})), dict(draft7.get("$defs", {}))
+    for name, subschema in properties.items():
+        if "items" in subschema:
+            defs[f"argument {name}"] = subschema
+            properties[name] = {"$ref": f"#/$defs/argument {name}"}
+    draft7["properties"], draft7["$defs"] = properties, defs
     return fastjsonschema.compile(draft7)
+
+
+def fewest_dependencies(dependencies: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The same requirements with the fewest checks: B leaves A's list when another name on it requires B (directly or
+    in turn), since that name's own check then asks for B. Which args are valid does not change."""
+    fewest = {name: list(needed) for name, needed in dependencies.items()}
+    for name, needed in fewest.items():
+        for other in list(needed):
+            rest = [n for n in needed if n != other]
+            fewest[name] = rest
+            if other not in _required_in_turn(fewest, rest):
+                fewest[name] = needed
+            else:
+                needed = rest
+    return fewest
+
+
+def _required_in_turn(dependencies: dict[str, list[str]], names: list[str]) -> set[str]:
+    """The names, and every name they require, in turn."""
+    found, todo = set(names), list(names)
+    while todo:
+        for needed in dependencies.get(todo.pop(), []):
+            if needed not in found:
+                found.add(needed)
+                todo.append(needed)
+    return found
 
 
 def check_item_schemas(document: dict[str, Any]) -> None:
