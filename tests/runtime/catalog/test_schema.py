@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from runtime.catalog.metadata import load_catalog
-from runtime.catalog.schemas import fewest_dependencies
+from runtime.catalog.loading import load_catalog
+from runtime.catalog.schema import fewest_dependencies
 from runtime.config import ROOT
 
 CATALOG = load_catalog(ROOT / "metadata.json")
