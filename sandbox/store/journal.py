@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import sqlite3
 import threading
 from typing import Any
@@ -17,12 +16,10 @@ from typing import Any
 from flask import Request, Response
 from werkzeug.exceptions import HTTPException
 
-from common.redaction import REDACTED, SECRET_WORDS, is_secret_name, redact_links, redact_path, redact_query, redact_target
+from common.redaction import REDACTED, is_secret_name, redact_json_members, redact_links, redact_path, redact_query, redact_target
 from sandbox.store import clock
 from sandbox.store.db import Database
 
-# A JSON member whose key names a secret, with a string value, closed or cut off by the excerpt's end.
-SECRET_MEMBER = re.compile(rf'("(?:[^"]*(?:{SECRET_WORDS})[^"]*|(?:[^"]*_)?code)"\s*:\s*)"(?:[^"\\]|\\.)*(?:"|$)', re.IGNORECASE)
 EXCERPT = 4000
 BATCH = 200
 FLUSH_SECONDS = 0.2
@@ -40,7 +37,7 @@ def redact(value: Any) -> Any:
 def redact_json_text(raw: bytes) -> str:
     """The first EXCERPT characters of a JSON body with secret members blanked, without parsing it (bodies can be large)."""
     text = raw[:EXCERPT].decode("utf-8", "replace")
-    return redact_links(SECRET_MEMBER.sub(lambda m: f'{m.group(1)}"{REDACTED}"', text))
+    return redact_links(redact_json_members(text))
 
 
 def request_excerpt(request: Request) -> str | None:

@@ -3,8 +3,20 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from common.redaction import is_secret_name, redact_links, redact_path, redact_query, redact_target
+from common.redaction import (
+    REDACTED,
+    SECRET_IN_TEXT,
+    SECRET_MEMBER,
+    is_secret_name,
+    redact_json_members,
+    redact_links,
+    redact_path,
+    redact_query,
+    redact_target,
+)
 
 SECRET = "s3cretT0ken"
 
@@ -60,3 +72,47 @@ def test_a_request_target_keeps_its_shape():
 def test_links_inside_a_text_lose_their_secret_segment():
     text = f'{{"url": "http://sandbox.test/v2/addon/link/{SECRET}", "other": "http://sandbox.test/v2/room/1"}}'
     assert redact_links(text) == '{"url": "http://sandbox.test/v2/addon/link/[redacted]", "other": "http://sandbox.test/v2/room/1"}'
+
+
+def test_secret_members_of_a_json_text_lose_their_string_values():
+    text = (
+        f'{{"access_token": "{SECRET}", "expires_in": 3600, "Client_Secret" : "{SECRET}", "code": "{SECRET}",'
+        ' "zip_code": "x", "room": "r"}'
+    )
+    assert redact_json_members(text) == (
+        '{"access_token": "[redacted]", "expires_in": 3600, "Client_Secret" : "[redacted]", "code": "[redacted]",'
+        ' "zip_code": "[redacted]", "room": "r"}'
+    )
+
+
+def test_a_secret_member_cut_off_by_the_excerpt_s_end_is_replaced():
+    assert redact_json_members(f'{{"room": "r", "refresh_token": "{SECRET[:4]}') == '{"room": "r", "refresh_token": "[redacted]"'
+
+
+def test_a_secret_word_in_a_value_or_a_non_string_member_changes_nothing():
+    text = '{"message": "my token is \\"token\\": \\"x\\"", "token_count": 3, "codes": "c"}'
+    assert redact_json_members(text) == text
+
+
+def test_a_key_beyond_ascii_is_judged_as_the_case_insensitive_pattern_judges_it():
+    kelvin_token = "to\u212aen"  # KELVIN SIGN: "k" to a case-insensitive match
+    assert redact_json_members(f'{{"{kelvin_token}": "{SECRET}"}}') == f'{{"{kelvin_token}": "[redacted]"}}'
+
+
+# ASCII pieces: a text beyond ASCII is given to the pattern itself.
+MEMBER_PIECES = [*'"\\:, {}[]_a', '": "', '":"', "token", "TOKEN", "code", "_code", "secret", "jwt", '"code', '"x_code', '\\"']
+JSONISH = st.lists(st.sampled_from(MEMBER_PIECES), max_size=60).map("".join)
+LINK_PIECES = ["/", "v2", "V2", "oauth", "OAuth", "token", "addon", "link", "k", "installable", '"', " "]
+LINKISH = st.lists(st.sampled_from(LINK_PIECES), max_size=40).map("".join)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(JSONISH)
+def test_the_member_redaction_writes_what_the_pattern_s_substitution_writes(text):
+    assert redact_json_members(text) == SECRET_MEMBER.sub(lambda m: f'{m.group(1)}"{REDACTED}"', text)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(LINKISH)
+def test_the_link_redaction_writes_what_the_pattern_s_substitution_writes(text):
+    assert redact_links(text) == SECRET_IN_TEXT.sub(lambda m: f"{m.group(1)}{REDACTED}", text)
