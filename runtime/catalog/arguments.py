@@ -118,7 +118,7 @@ def coerce(spec: dict[str, Any], value: Any) -> Any:
             parsed = jsontext.loads(value)
         except RecursionError:
             raise ValueError("nested too deeply") from None
-        except jsontext.LongInteger as exc:
+        except jsontext.UnwritableNumber as exc:
             raise ValueError(exc.reason) from None
         except json.JSONDecodeError as exc:
             raise ValueError(f"not valid JSON ({exc.msg} at position {exc.pos})") from None

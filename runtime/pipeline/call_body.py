@@ -183,7 +183,7 @@ def _loads(text: str, what: str, max_depth: int, wrapped: bool = False) -> Any:
         document = jsontext.loads(text)
     except RecursionError:
         raise caller_error("JSON_VALIDATION", f"{what} is nested too deeply.", ["args"]) from None
-    except jsontext.LongInteger as exc:  # named by its argument (or the top-level key outside args)
+    except jsontext.UnwritableNumber as exc:  # named by its argument (or the top-level key outside args)
         inside_args = wrapped and exc.path[:1] == ("args",)
         raise (exc.within(("args",)) if inside_args else exc).error() from None
     except json.JSONDecodeError as exc:

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 from runtime.catalog.envelope import invalid_arguments
 from runtime.catalog.loading import Function
 from runtime.pipeline.files import FileValue
@@ -135,7 +137,7 @@ def encode(function: Function, outbound: Outbound) -> Encoded:
     return encoder(function.request.encoder)(outbound)
 
 
-# One encoder for every call (json.dumps builds one per call). No cycle check: a body is built from parsed JSON
+# The encoder for what orjson does not write (see json_bytes). No cycle check: a body is built from parsed JSON
 # values, which cannot hold one, and its depth is bounded by RUNTIME_MAX_JSON_DEPTH.
 JSON_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
 
@@ -143,7 +145,19 @@ JSON_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check
 def encode_json(outbound: Outbound) -> Encoded:
     if not outbound.body and outbound.method in BODILESS:
         return Encoded(None, None)
-    return Encoded("application/json", JSON_ENCODER.encode(outbound.body).encode("utf-8"))
+    return Encoded("application/json", json_bytes(outbound.body))
+
+
+def json_bytes(body: dict[str, Any]) -> bytes:
+    """The body as compact UTF-8 JSON: orjson, a tenth of the json module's time (20 of a notification's 100 µs).
+
+    orjson refuses an integer beyond 64 bits (a JSON argument may hold up to 4,300 digits) and nesting past 254
+    levels (RUNTIME_MAX_JSON_DEPTH may allow more): the json module writes those bodies, in the same form.
+    NaN and infinity never get here: the body readers refuse them (runtime.catalog.jsontext)."""
+    try:
+        return orjson.dumps(body)
+    except TypeError:  # orjson.JSONEncodeError is one
+        return JSON_ENCODER.encode(body).encode("utf-8")
 
 
 @functools.cache

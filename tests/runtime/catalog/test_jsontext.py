@@ -1,5 +1,6 @@
-"""An integer longer than Python converts (4,300 digits) anywhere in a call is a 400 JSON_VALIDATION naming the
-argument, over HTTP in every body a call may come in, never a 500."""
+"""A number JSON cannot carry anywhere in a call is a 400 JSON_VALIDATION naming the argument, over HTTP in every body
+a call may come in: an integer longer than Python converts (4,300 digits), never a 500; NaN, Infinity and a float
+beyond range (1e999), which Python's json reads, never sent on."""
 
 from __future__ import annotations
 
@@ -92,3 +93,36 @@ def test_an_integer_of_exactly_the_limit_is_read_and_sent(client, upstream):
     response = client.post("/api/HipChat/createRoomAction", data=args_text({"args": args}, "9" * 4300), content_type="application/json")
     assert response.status_code == 200, response.get_data()[:300]
     assert json.loads(upstream.log[0][0].get_data())["target"]["options"] == {"a": int("9" * 4300)}
+
+
+NOT_A_NUMBER = "NaN and infinity are not JSON numbers"
+
+
+@pytest.mark.parametrize("raw", ["NaN", "Infinity", "-Infinity", "1e999", "-1.5e400"])
+@pytest.mark.parametrize("body", ["json", "form", "multipart"])
+def test_nan_or_infinity_in_a_body_is_json_validation_naming_the_argument(client, upstream, raw, body):
+    text = args_text({**ROOM, **ACTION, "targetOptions": {"ratio": [0.5, "@LONG@"]}}, raw)
+    if body == "json":
+        response = client.post("/api/HipChat/createRoomAction", data='{"args": ' + text + "}", content_type="application/json")
+    elif body == "form":
+        form = urlencode({"args": text})
+        response = client.post("/api/HipChat/createRoomAction", data=form, content_type="application/x-www-form-urlencoded")
+    else:
+        response = client.post("/api/HipChat/createRoomAction", data={"args": text}, content_type="multipart/form-data")
+    error = refusal(response)
+    assert error["reasons"] == {"targetOptions": f"ratio[1]: {NOT_A_NUMBER}"}
+    assert upstream.log == []
+
+
+def test_nan_in_json_text_of_a_json_argument_names_the_argument(client, upstream):
+    response = client.post("/api/HipChat/createRoomAction", json={"args": {**ROOM, **ACTION, "targetOptions": '{"a": NaN}'}})
+    assert refusal(response)["reasons"] == {"targetOptions": f"a: {NOT_A_NUMBER}"}
+    assert upstream.log == []
+
+
+def test_a_finite_float_is_read_and_sent(client, upstream):
+    upstream.expect_request("/v2/room/Ops Room/extension/action/k", method="PUT").respond_with_data("", status=204)
+    args = {**ROOM, **ACTION, "targetOptions": {"ratio": 0.25, "big": 1e308}}
+    response = client.post("/api/HipChat/createRoomAction", json={"args": args})
+    assert response.status_code == 200, response.get_data()[:300]
+    assert json.loads(upstream.log[0][0].get_data())["target"]["options"] == {"ratio": 0.25, "big": 1e308}
