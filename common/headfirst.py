@@ -13,6 +13,15 @@ Rejected alternatives: gevent or eventlet workers would put SQLite connections (
 sandbox's delivery and journal threads on monkey-patched greenlets, where a long SQLite call stalls every request of
 the worker; a front server (nginx) is a second program for the Procfile to start, configure and keep alive.
 
+The workers also share new connections evenly (`Shares`). They all wait on one listening socket, and the kernel
+wakes them in the same order each time, so a burst of connections (a client's pool opening, a router's keep-alive
+connections) could all land in one worker: with wrk's 16 connections, about one round in three put 16 or 14 in one
+worker, which served them on one core at a third of the throughput while the other idled. Here each worker publishes
+how many connections it holds, and one that holds more than a sibling leaves a new connection to it for ACCEPT_YIELD
+seconds before taking it itself (the sibling may be busy). Rejected: SO_REUSEPORT (gunicorn's --reuse-port), whose
+kernel hash balances only on average, and which lets a second server started on the same port by mistake share the
+connections silently instead of failing to start.
+
 Used by every Procfile line and by common.serving (make run, the tests, the benchmarks). TLS is not terminated by
 gunicorn here (a platform's router does it); with --certfile the worker behaves as gthread.
 """
@@ -21,8 +30,11 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import mmap
+import os
 import selectors
 import socket
+import struct
 import time
 from collections import deque
 from functools import partial
@@ -35,6 +47,35 @@ HEAD_MAX_BYTES = 1024 * 1024  # beyond gunicorn's own limits (100 fields of 8190
 HEAD_END = b"\r\n\r\n"
 READ_SIZE = 65536
 WORKER_CLASS = "common.headfirst.HeadFirstWorker"
+ACCEPT_YIELD = 0.002
+SLOT = struct.Struct("qqd")  # a worker's pid, the connections it holds, when it last said so (time.monotonic)
+SLOTS_PER_WORKER = 4
+MAX_SLOTS = 256
+STALE_AFTER = 3.0  # a worker's event loop says so at least every second; a slot older than this is a gone worker's
+
+
+class Shares:
+    """The connections each worker of a server holds, in memory all of them read and write: mapped when the master
+    imports this module, before it forks the workers. A worker writes only its own slot (its age, which gunicorn
+    counts up at each spawn, modulo the slots); two live workers in one slot only make the balance rougher."""
+
+    def __init__(self, slots: int = MAX_SLOTS) -> None:
+        self.slots = slots
+        self.memory = mmap.mmap(-1, SLOT.size * slots)
+
+    def publish(self, slot: int, connections: int, now: float) -> None:
+        SLOT.pack_into(self.memory, SLOT.size * (slot % self.slots), os.getpid(), connections, now)
+
+    def fewest_elsewhere(self, slot: int, now: float, used_slots: int) -> int | None:
+        """The fewest connections a live sibling holds, among the first used_slots slots; None when there is none."""
+        mine, fewest = slot % self.slots, None
+        for index, (pid, connections, seen) in enumerate(SLOT.iter_unpack(self.memory[: SLOT.size * used_slots])):
+            if index != mine and pid and now - seen < STALE_AFTER and (fewest is None or connections < fewest):
+                fewest = connections
+        return fewest
+
+
+SHARES = Shares()
 
 
 class HeadFirstWorker(ThreadWorker):
@@ -42,10 +83,14 @@ class HeadFirstWorker(ThreadWorker):
         super().__init__(*args, **kwargs)
         self.heads: deque[tuple[float, TConn]] = deque()  # connections still sending their head, oldest first
         self.head_bytes: dict[TConn, bytearray] = {}
+        self.used_slots = min(MAX_SLOTS, SLOTS_PER_WORKER * self.cfg.workers)
+        self.accept_resumes = 0.0  # while yielding a new connection to a sibling: when this worker takes it after all
 
     def accept(self, listener: socket.socket) -> None:
         if self.cfg.is_ssl:
             super().accept(listener)
+            return
+        if self._leave_to_sibling():
             return
         try:
             client, address = listener.accept()
@@ -54,7 +99,33 @@ class HeadFirstWorker(ThreadWorker):
                 raise
             return
         self.nr_conns += 1
+        SHARES.publish(self.age, self.nr_conns, time.monotonic())
         self._collect_head(TConn(self.cfg, client, address, listener.getsockname()))
+
+    def _leave_to_sibling(self) -> bool:
+        """Whether to leave the waiting connection to a sibling that holds fewer: stop accepting for ACCEPT_YIELD.
+        Once a yield has run out, the connection is still waiting: this worker takes it."""
+        if self.accept_resumes:
+            self.accept_resumes = 0.0
+            return False
+        if self.cfg.workers < 2:
+            return False
+        now = time.monotonic()
+        fewest = SHARES.fewest_elsewhere(self.age, now, self.used_slots)
+        if fewest is None or fewest >= self.nr_conns:
+            return False
+        self.accept_resumes = now + ACCEPT_YIELD
+        super().set_accept_enabled(False)
+        return True
+
+    def set_accept_enabled(self, enabled: bool) -> None:
+        """gunicorn's loop enables accepting at each turn; not before a yield to a sibling has run out."""
+        super().set_accept_enabled(enabled and time.monotonic() >= self.accept_resumes)
+
+    def wait_for_and_dispatch_events(self, timeout: float) -> None:
+        if self.accept_resumes:  # wake when the yield runs out, not at the loop's usual second
+            timeout = max(0.0, min(timeout, self.accept_resumes - time.monotonic()))
+        super().wait_for_and_dispatch_events(timeout)
 
     def on_client_socket_readable(self, conn: TConn, client: socket.socket) -> None:
         """A kept-alive connection is sending its next request: collect its head as for a new one."""
@@ -107,9 +178,11 @@ class HeadFirstWorker(ThreadWorker):
         conn.close()
 
     def murder_keepalived(self, force: bool = False) -> None:
-        """Also close the connections whose head is past its deadline (all of them when forced, at shutdown)."""
+        """Also close the connections whose head is past its deadline (all of them when forced, at shutdown); then tell
+        the siblings how many connections this worker holds (gunicorn's loop calls this at every turn)."""
         super().murder_keepalived(force)
         now = time.monotonic()
+        SHARES.publish(self.age, self.nr_conns, now)
         while self.heads and (force or self.heads[0][0] <= now):
             _, conn = self.heads.popleft()
             if conn in self.head_bytes:
