@@ -136,7 +136,15 @@ def start_pid_app(port: int, tmp_path: Path) -> subprocess.Popen:
     with (tmp_path / "server.log").open("wb") as log:
         server = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     wait_http(f"http://127.0.0.1:{port}/", processes=[server])
+    deadline = time.monotonic() + 30
+    while len(worker_pids(server)) < 2:  # the first worker answers before the second has booted
+        assert time.monotonic() < deadline, "the second worker did not boot"
+        time.sleep(0.1)
     return server
+
+
+def worker_pids(server: subprocess.Popen) -> list[int]:
+    return [int(pid) for pid in subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()]
 
 
 def burst_shares(port: int) -> dict[int, int]:
@@ -176,8 +184,7 @@ def test_a_worker_whose_sibling_cannot_accept_takes_the_whole_burst(tmp_path: Pa
     a moment only, then takes it, and the whole burst is answered."""
     port = free_port()
     server = start_pid_app(port, tmp_path)
-    workers = [int(pid) for pid in subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()]
-    assert len(workers) == 2
+    workers = worker_pids(server)
     try:
         time.sleep(1.2)  # both have said they hold nothing
         os.kill(workers[0], signal.SIGSTOP)
