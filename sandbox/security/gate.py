@@ -7,7 +7,7 @@ import time
 
 from flask import Flask, Response, g, request
 
-from sandbox.http import params
+from sandbox.http import links, params
 from sandbox.http.context import sandbox
 from sandbox.http.errors import forbidden, unauthorized
 from sandbox.http.responses import json_response
@@ -29,7 +29,7 @@ def before() -> Response | None:
     g.fault = None
     g.extra_headers = {}
     box = sandbox()
-    box.services["base"] = request.url_root.rstrip("/")
+    box.services["base"] = links.request_base()
     listening = box.services.setdefault("listeners", set())  # where this process is reached (webhooks may not point there)
     if len(listening) < MAX_LISTENERS:
         listening.add((request.environ.get("SERVER_NAME", ""), request.environ.get("SERVER_PORT", "")))

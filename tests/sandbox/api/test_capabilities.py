@@ -27,6 +27,16 @@ def test_links_follow_the_request_host_when_no_public_url_is_set():
         stop(app)
 
 
+def test_links_follow_each_request_s_own_host_and_scheme_in_turn():
+    app = make_app(public_url="", demo=False)
+    try:
+        client = app.test_client()
+        for base in ("http://chat.internal:8001", "https://chat.example", "http://chat.internal:8001", "http://other:9"):
+            assert client.get("/v2/capabilities", base_url=base).get_json()["links"]["api"] == f"{base}/v2"
+    finally:
+        stop(app)
+
+
 def test_the_addon_schema_validates_a_descriptor(api):
     schema = api.with_token(None).get("/v2/capabilities/addon/schema").get_json()
     assert schema["$schema"] == "http://json-schema.org/draft-04/schema#"
