@@ -64,7 +64,8 @@ def redact_json_members(text: str) -> str:
         while at != -1:
             starts.add(text.rfind('"', 0, at))
             at = lowered.find(word, at + 1)
-    parts, done = [], 0
+    parts: list[str] = []
+    done = 0
     for start in sorted(starts):
         if start < done:  # inside a member already replaced (or no quote before the word: start is -1)
             continue
