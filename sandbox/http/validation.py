@@ -1,11 +1,19 @@
-"""Request bodies: JSON only (as HipChat), checked against the endpoint's schema; the first failure is a 400 naming its field."""
+"""Request bodies: JSON only (as HipChat), checked against the endpoint's schema; the first failure is a 400 naming its field.
+
+Each schema is compiled twice: fastjsonschema (draft-07) for the hot path, which only says yes or no, and jsonschema
+(2020-12), which decides and describes whenever the fast check says no. The fast check is built only from keywords
+that mean the same in both drafts, so it never accepts a body jsonschema refuses.
+"""
 
 from __future__ import annotations
 
 import functools
 import json
+import re
+from collections.abc import Callable
 from typing import Any, cast
 
+import fastjsonschema
 from flask import request
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
@@ -30,6 +38,39 @@ VALIDATION_NAMES = {
     "additionalProperties": "unknown",
     "format": "format",
 }
+
+# fastjsonschema's compiled check: returns the body when valid, raises JsonSchemaValueException when not.
+FastCheck = Callable[[Any], Any]
+DRAFT_07 = "http://json-schema.org/draft-07/schema#"
+# The keywords checked to mean in draft-07 (fastjsonschema's) what they mean in 2020-12 (jsonschema's). Any other is
+# refused until it is checked too: draft-07 ignores prefixItems, dependentRequired, unevaluatedProperties, $dynamicRef
+# (so the fast check would accept what they refuse), and reads items with a list, or a $ref with siblings, otherwise.
+SAME_IN_DRAFT_07 = frozenset(
+    {
+        "$defs",
+        "$ref",
+        "additionalProperties",
+        "anyOf",
+        "const",
+        "enum",
+        "items",
+        "maxLength",
+        "maxProperties",
+        "maximum",
+        "minLength",
+        "minimum",
+        "pattern",
+        "properties",
+        "propertyNames",
+        "required",
+        "type",
+    }
+)
+NEGATIVE_LOOKAROUND = re.compile(r"\(\?<?!")
+
+
+class UnsafeFastCheck(ValueError):
+    """A schema the fast check could read more loosely than jsonschema does: the message names the schema and keyword."""
 
 
 def json_body(required: bool = True) -> dict[str, Any]:
@@ -57,6 +98,58 @@ def validator(name: str) -> Draft202012Validator:
     return Draft202012Validator(schema)
 
 
+@functools.cache
+def fast_check(name: str) -> FastCheck:
+    validator(name)  # a schema jsonschema cannot read fails here, as before, not at its first invalid body
+    return compile_fast_check(name, SCHEMAS[name])
+
+
+def compile_fast_check(name: str, schema: dict[str, Any]) -> FastCheck:
+    """The schema compiled to Python code by fastjsonschema: accepts only bodies jsonschema accepts (see same_in_draft_07)."""
+    same_in_draft_07(name, schema)
+    # fastjsonschema also writes a pattern's $ as \Z: stricter than re.search's $ (no final newline), which only makes
+    # the fast check refuse more, and jsonschema then decides (a negative lookaround would turn that round: refused).
+    try:
+        return fastjsonschema.compile({**schema, "$schema": DRAFT_07})
+    except re.error as exc:  # that \Z inside a [...] set, where it is no escape
+        raise UnsafeFastCheck(f"schema {name!r}: keyword 'pattern' {exc.pattern!r}: {exc}; write $ as \\$ inside [...]") from exc
+
+
+def same_in_draft_07(name: str, schema: Any, where: str = "#") -> None:
+    """Refuses, naming the schema, place and keyword, any schema whose draft-07 reading could accept more than 2020-12's."""
+    if isinstance(schema, bool):
+        return
+    for keyword, value in schema.items():
+        if keyword not in SAME_IN_DRAFT_07:
+            raise _unsafe(name, where, keyword, "not known to mean the same in draft-07 (the fast check's) as in 2020-12")
+        if keyword in ("enum", "const"):
+            # fastjsonschema before 2.22 (pyproject admits 2.20) compares them with Python's ==, where True == 1 and
+            # [True] == [1], which jsonschema tells apart. Strings and null compare alike in both.
+            if any(item is not None and not isinstance(item, str) for item in (value if keyword == "enum" else [value])):
+                raise _unsafe(name, where, keyword, "only strings and null compare as in jsonschema")
+        elif keyword == "$ref":
+            if len(schema) > 1:
+                raise _unsafe(name, where, keyword, "draft-07 ignores the keywords beside a $ref")
+            if not value.startswith("#/"):
+                raise _unsafe(name, where, keyword, "only a reference inside the schema itself")
+        elif keyword == "pattern" and "$" in value and NEGATIVE_LOOKAROUND.search(value):
+            raise _unsafe(name, where, keyword, "fastjsonschema's \\Z for $ is looser than $ inside a negative lookaround")
+        elif keyword == "items" and not isinstance(value, (dict, bool)):
+            raise _unsafe(name, where, keyword, "a list of items is draft-07's prefixItems, not 2020-12's items")
+        elif keyword in ("items", "additionalProperties", "propertyNames"):
+            same_in_draft_07(name, value, f"{where}/{keyword}")
+        elif keyword in ("properties", "$defs"):
+            for key, subschema in value.items():
+                same_in_draft_07(name, subschema, f"{where}/{keyword}/{key}")
+        elif keyword == "anyOf":
+            for index, subschema in enumerate(value):
+                same_in_draft_07(name, subschema, f"{where}/{keyword}/{index}")
+
+
+def _unsafe(name: str, where: str, keyword: str, why: str) -> UnsafeFastCheck:
+    return UnsafeFastCheck(f"schema {name!r}: keyword {keyword!r} at {where}: {why}")
+
+
 def accepts_null(schema: dict[str, Any]) -> bool:
     kind = schema.get("type")
     return kind == "null" or (isinstance(kind, list) and "null" in kind) or None in schema.get("enum", ())
@@ -80,9 +173,12 @@ def check_text(body: Any) -> None:
 def validate(name: str, body: dict[str, Any]) -> dict[str, Any]:
     check_text(body)
     body = without_nulls(name, body)
-    error = fault(validator(name), body)
-    if error is not None:
-        raise error
+    try:
+        fast_check(name)(body)
+    except fastjsonschema.JsonSchemaValueException:  # jsonschema decides, and describes what it refuses
+        error = fault(validator(name), body)
+        if error is not None:
+            raise error from None
     return body
 
 
