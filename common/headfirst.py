@@ -104,13 +104,13 @@ class HeadFirstWorker(ThreadWorker):
 
     def _leave_to_sibling(self) -> bool:
         """Whether to leave the waiting connection to a sibling that holds fewer: stop accepting for ACCEPT_YIELD.
-        Once a yield has run out, the connection is still waiting: this worker takes it."""
-        if self.accept_resumes:
-            self.accept_resumes = 0.0
+        A connection still waiting when the yield has run out (accepting resumes at once) is this worker's."""
+        now, resumed = time.monotonic(), self.accept_resumes
+        self.accept_resumes = 0.0
+        if resumed and now < resumed + ACCEPT_YIELD:
             return False
         if self.cfg.workers < 2:
             return False
-        now = time.monotonic()
         fewest = SHARES.fewest_elsewhere(self.age, now, self.used_slots)
         if fewest is None or fewest >= self.nr_conns:
             return False
@@ -123,8 +123,9 @@ class HeadFirstWorker(ThreadWorker):
         super().set_accept_enabled(enabled and time.monotonic() >= self.accept_resumes)
 
     def wait_for_and_dispatch_events(self, timeout: float) -> None:
-        if self.accept_resumes:  # wake when the yield runs out, not at the loop's usual second
-            timeout = max(0.0, min(timeout, self.accept_resumes - time.monotonic()))
+        left = self.accept_resumes - time.monotonic()
+        if left > 0:  # wake when the yield runs out, not at the loop's usual second
+            timeout = min(timeout, left)
         super().wait_for_and_dispatch_events(timeout)
 
     def on_client_socket_readable(self, conn: TConn, client: socket.socket) -> None:

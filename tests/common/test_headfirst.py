@@ -118,6 +118,7 @@ def test_slow_request_heads_neither_starve_the_server_nor_stay_open(name, path, 
 
 BURST = 16
 BURSTS = 3
+IDLE_WATCH = 2.0  # seconds: an idle worker uses a few ms of CPU in them, a spinning one all of them
 
 
 def pid_over(sock: socket.socket) -> int:
@@ -194,5 +195,28 @@ def test_a_worker_whose_sibling_cannot_accept_takes_the_whole_burst(tmp_path: Pa
         assert time.monotonic() - started < 5  # a bound, not a timing: 16 yields of ACCEPT_YIELD, on a loaded machine
     finally:
         os.kill(workers[0], signal.SIGCONT)
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def test_workers_idle_after_a_burst_use_no_cpu(tmp_path: Path):
+    """After a burst shared between them (yields included), idle workers wait in their event loop, not spin in it."""
+    port = free_port()
+    server = start_pid_app(port, tmp_path)
+    try:
+        time.sleep(1.2)
+        for _ in range(2):
+            burst_shares(port)
+        time.sleep(0.5)
+        before = {pid: cpu_seconds(pid) for pid in worker_pids(server)}
+        time.sleep(IDLE_WATCH)
+        used = {pid: cpu_seconds(pid) - seconds for pid, seconds in before.items()}
+        assert all(seconds < IDLE_WATCH / 4 for seconds in used.values()), used
+    finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
