@@ -47,8 +47,14 @@ class Database:
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
-        if not self.memory:
-            conn.execute("PRAGMA journal_mode = WAL")
+        if self._writers is not None:
+            # A file turns WAL under an exclusive lock that SQLite does not wait for: workers opening a new database
+            # at once failed to boot ("database is locked", 7 of 80 processes in 20 trials). One at a time here.
+            self._writers.acquire(BUSY_TIMEOUT_MS / 1000)
+            try:
+                conn.execute("PRAGMA journal_mode = WAL")
+            finally:
+                self._writers.release()
             conn.execute("PRAGMA synchronous = NORMAL")
         return conn
 

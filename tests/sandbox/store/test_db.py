@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import sqlite3
 import threading
+import time
 import uuid
 
 import pytest
@@ -23,6 +25,31 @@ def test_migrations_bring_the_schema_to_the_latest_version_once(tmp_path):
     assert Database(str(tmp_path / "m.db")).migrate() == len(MIGRATIONS)
     with db.read() as conn:
         assert conn.execute("SELECT value FROM meta WHERE key = 'kept'").fetchone()[0] == "yes"
+
+
+def _open_and_migrate(path: str, start: float, answers: multiprocessing.Queue) -> None:
+    while time.time() < start:  # all processes open the file together, as gunicorn's workers do at their boot
+        pass
+    try:
+        Database(path).migrate()
+        answers.put("ok")
+    except sqlite3.Error as error:
+        answers.put(repr(error))
+
+
+def test_processes_opening_a_new_database_at_once_all_open_it(tmp_path):
+    """Without the write lock around the switch to WAL, about one process in ten got "database is locked"."""
+    context = multiprocessing.get_context("fork")
+    for trial in range(10):
+        answers = context.Queue()
+        start = time.time() + 0.3
+        path = str(tmp_path / f"new-{trial}.db")
+        processes = [context.Process(target=_open_and_migrate, args=(path, start, answers)) for _ in range(4)]
+        for process in processes:
+            process.start()
+        for process in processes:
+            process.join(30)
+        assert [answers.get(timeout=5) for _ in processes] == ["ok"] * 4
 
 
 def test_a_file_database_is_in_wal_mode_with_normal_sync(tmp_path):
