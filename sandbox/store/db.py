@@ -48,13 +48,15 @@ class Database:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
         if self._writers is not None:
-            # A file turns WAL under an exclusive lock that SQLite does not wait for: workers opening a new database
-            # at once failed to boot ("database is locked", 7 of 80 processes in 20 trials). One at a time here.
-            self._writers.acquire(BUSY_TIMEOUT_MS / 1000)
-            try:
-                conn.execute("PRAGMA journal_mode = WAL")
-            finally:
-                self._writers.release()
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                # A file turns WAL under an exclusive lock that SQLite does not wait for: workers opening a new
+                # database at once failed to boot ("database is locked", 7 of 80 processes in 20 trials). One at a
+                # time here; a file already in WAL (every open but the first) never waits for a writer.
+                self._writers.acquire(BUSY_TIMEOUT_MS / 1000)
+                try:
+                    conn.execute("PRAGMA journal_mode = WAL")
+                finally:
+                    self._writers.release()
             conn.execute("PRAGMA synchronous = NORMAL")
         return conn
 

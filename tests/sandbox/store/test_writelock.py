@@ -37,6 +37,9 @@ time.sleep(30)
 @pytest.fixture
 def holder(tmp_path: Path):
     database = str(tmp_path / "w.db")
+    made = Database(database)  # a database in WAL, as the sandbox's boot leaves it (its first open turns it WAL under the lock)
+    made.migrate()
+    made.close()
     files = [tmp_path / name for name in ("held", "release", "released")]
     command = [sys.executable, "-c", HOLDER, database, *map(str, files)]
     process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
