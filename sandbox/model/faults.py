@@ -113,14 +113,13 @@ def remove(fault_id: int | None = None) -> int:
 
 def take(method: str, path: str, caller: auth.Principal | None) -> Fault | None:
     """The oldest live fault matching the request, its hit counted (once, whichever worker sees the request)."""
-    with db().read() as conn:
-        live = [Fault.of(row) for row in conn.execute(f"SELECT * FROM faults WHERE {LIVE} ORDER BY id")]
-        if not live:
-            return None
-        addon_key = None
-        if caller is not None and caller.client_id and any(fault.addon for fault in live):
-            found = conn.execute("SELECT addon_key FROM oauth_clients WHERE id = ?", (caller.client_id,)).fetchone()
-            addon_key = found["addon_key"] if found else None
+    live = [Fault.of(row) for row in db().fetch_all(f"SELECT * FROM faults WHERE {LIVE} ORDER BY id")]  # every request asks
+    if not live:
+        return None
+    addon_key = None
+    if caller is not None and caller.client_id and any(fault.addon for fault in live):
+        found = db().fetch_all("SELECT addon_key FROM oauth_clients WHERE id = ?", (caller.client_id,))
+        addon_key = found[0]["addon_key"] if found else None
     for fault in live:
         if fault.matches(method, path, caller, addon_key):
             with db().write() as conn:

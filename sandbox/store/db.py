@@ -16,6 +16,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from typing import Any
 
 from sandbox.store.migrations import MIGRATIONS
 from sandbox.store.writelock import WriteLock
@@ -113,6 +114,12 @@ class Database:
     def read(self) -> AbstractContextManager[sqlite3.Connection]:
         """A read transaction: one consistent snapshot for several statements."""
         return self._transaction("BEGIN")
+
+    def fetch_all(self, sql: str, parameters: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        """The rows of one statement, which is its own snapshot: no BEGIN and COMMIT around it (two statements of the
+        three a read transaction costs). Inside a transaction of this thread, part of it."""
+        with self._lock if self.memory else _nolock():
+            return self.connection().execute(sql, parameters).fetchall()
 
     def migrate(self) -> int:
         """Apply the migrations this database has not seen; returns the schema version."""

@@ -153,3 +153,14 @@ def test_deliveries_queued_before_the_queue_migration_get_a_target_and_their_att
         assert conn.execute("SELECT target FROM deliveries").fetchone()[0] == "bot.example:8080"
         ended = [row[0] for row in conn.execute("SELECT ended FROM delivery_attempts ORDER BY attempt")]
     assert ended == ["ok", "status 500", "deadline", "unreachable"]
+
+
+def test_fetch_all_answers_one_statement_s_rows_and_is_part_of_an_open_transaction(tmp_path):
+    db = Database(str(tmp_path / "f.db"))
+    db.migrate()
+    with db.write() as conn:
+        conn.execute("INSERT INTO meta (key, value) VALUES ('fetched', 'yes')")
+        assert [tuple(row) for row in db.fetch_all("SELECT value FROM meta WHERE key = ?", ("fetched",))] == [("yes",)]
+        conn.execute("ROLLBACK")  # what fetch_all read inside was the transaction's own, uncommitted write
+        conn.execute("BEGIN")
+    assert db.fetch_all("SELECT value FROM meta WHERE key = ?", ("fetched",)) == []
