@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.sandbox.conftest import ADMIN_TOKEN, error_of, make_app, stop
 
 
@@ -47,8 +49,9 @@ def test_a_non_json_body_is_hipchats_invalid_content_type(api):
     assert error_of(response)["message"] == "Invalid content type: application/x-www-form-urlencoded"
 
 
-def test_a_missing_field_is_named_as_hipchat_does(api):
-    response = api.post("/v2/room/General/message", {})
+@pytest.mark.parametrize(("path", "body"), [("/v2/room/General/message", {}), ("/v2/room/General/notification", {"color": "red"})])
+def test_a_missing_field_is_named_as_hipchat_does(api, path, body):
+    response = api.post(path, body)
     assert response.status_code == 400
     assert error_of(response) == {
         "code": 400,

@@ -92,19 +92,6 @@ def test_a_notification_with_an_unknown_color_is_the_enum_400(api):
     }
 
 
-def test_a_notification_without_its_message_is_the_missing_field_400(api):
-    response = api.post("/v2/room/General/notification", {"color": "red"})
-    assert response.status_code == 400
-    assert error_of(response) == {
-        "code": 400,
-        "field": "message",
-        "message": "Required field 'message' is missing",
-        "type": "Bad Request",
-        "validation": "optional",
-        "value": None,
-    }
-
-
 def test_a_body_only_the_fast_check_refuses_is_accepted():
     body = {"target": "https://example.com/\n", "ttl": 60}  # re.search's $ matches before a final newline; \Z does not
     with pytest.raises(fastjsonschema.JsonSchemaValueException):
