@@ -57,20 +57,20 @@ STALE_AFTER = 3.0  # a worker's event loop says so at least every second; a slot
 class Shares:
     """The connections each worker of a server holds, in memory all of them read and write: mapped when the master
     imports this module, before it forks the workers. A worker writes only its own slot (its age, which gunicorn
-    counts up at each spawn, modulo the slots); two live workers in one slot only make the balance rougher."""
+    counts up at each spawn, modulo the slots the server uses); two live workers in one slot only make the balance
+    rougher."""
 
-    def __init__(self, slots: int = MAX_SLOTS) -> None:
-        self.slots = slots
-        self.memory = mmap.mmap(-1, SLOT.size * slots)
+    def __init__(self) -> None:
+        self.memory = mmap.mmap(-1, SLOT.size * MAX_SLOTS)
 
     def publish(self, slot: int, connections: int, now: float) -> None:
-        SLOT.pack_into(self.memory, SLOT.size * (slot % self.slots), os.getpid(), connections, now)
+        SLOT.pack_into(self.memory, SLOT.size * slot, os.getpid(), connections, now)
 
     def fewest_elsewhere(self, slot: int, now: float, used_slots: int) -> int | None:
         """The fewest connections a live sibling holds, among the first used_slots slots; None when there is none."""
-        mine, fewest = slot % self.slots, None
+        fewest = None
         for index, (pid, connections, seen) in enumerate(SLOT.iter_unpack(self.memory[: SLOT.size * used_slots])):
-            if index != mine and pid and now - seen < STALE_AFTER and (fewest is None or connections < fewest):
+            if index != slot and pid and now - seen < STALE_AFTER and (fewest is None or connections < fewest):
                 fewest = connections
         return fewest
 
@@ -84,6 +84,8 @@ class HeadFirstWorker(ThreadWorker):
         self.heads: deque[tuple[float, TConn]] = deque()  # connections still sending their head, oldest first
         self.head_bytes: dict[TConn, bytearray] = {}
         self.used_slots = min(MAX_SLOTS, SLOTS_PER_WORKER * self.cfg.workers)
+        # Within the slots the siblings read: a worker respawned with an age past them would be unseen.
+        self.slot = self.age % self.used_slots
         self.accept_resumes = 0.0  # while yielding a new connection to a sibling: when this worker takes it after all
 
     def accept(self, listener: socket.socket) -> None:
@@ -99,7 +101,7 @@ class HeadFirstWorker(ThreadWorker):
                 raise
             return
         self.nr_conns += 1
-        SHARES.publish(self.age, self.nr_conns, time.monotonic())
+        SHARES.publish(self.slot, self.nr_conns, time.monotonic())
         self._collect_head(TConn(self.cfg, client, address, listener.getsockname()))
 
     def _leave_to_sibling(self) -> bool:
@@ -111,7 +113,7 @@ class HeadFirstWorker(ThreadWorker):
             return False
         if self.cfg.workers < 2:
             return False
-        fewest = SHARES.fewest_elsewhere(self.age, now, self.used_slots)
+        fewest = SHARES.fewest_elsewhere(self.slot, now, self.used_slots)
         if fewest is None or fewest >= self.nr_conns:
             return False
         self.accept_resumes = now + ACCEPT_YIELD
@@ -183,7 +185,7 @@ class HeadFirstWorker(ThreadWorker):
         the siblings how many connections this worker holds (gunicorn's loop calls this at every turn)."""
         super().murder_keepalived(force)
         now = time.monotonic()
-        SHARES.publish(self.age, self.nr_conns, now)
+        SHARES.publish(self.slot, self.nr_conns, now)
         while self.heads and (force or self.heads[0][0] <= now):
             _, conn = self.heads.popleft()
             if conn in self.head_bytes:

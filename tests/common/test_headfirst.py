@@ -164,17 +164,22 @@ def burst_shares(port: int) -> dict[int, int]:
             sock.close()
 
 
+def assert_bursts_shared(port: int) -> None:
+    """BURSTS bursts in turn, each shared between the 2 workers (about half each)."""
+    bursts = []
+    for _ in range(BURSTS):
+        time.sleep(1.2)  # both workers past a turn of their loop, which says what each holds (the last burst closed)
+        bursts.append(burst_shares(port))
+    assert all(len(held) == 2 and max(held.values()) <= BURST // 2 + 2 for held in bursts), bursts
+
+
 def test_a_burst_of_kept_alive_connections_is_shared_between_the_workers(tmp_path: Path):
     """Each of the 2 workers holds about half of a burst of kept-alive connections, burst after burst. Without the
     shares, the kernel woke the same worker first each time: 11 to 16 of 16 in one worker, in about half the runs."""
     port = free_port()
     server = start_pid_app(port, tmp_path)
     try:
-        bursts = []
-        for _ in range(BURSTS):
-            time.sleep(1.2)  # both workers past a turn of their loop, which says what each holds (the last burst closed)
-            bursts.append(burst_shares(port))
-        assert all(len(held) == 2 and max(held.values()) <= BURST // 2 + 2 for held in bursts), bursts
+        assert_bursts_shared(port)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -217,6 +222,25 @@ def test_workers_idle_after_a_burst_use_no_cpu(tmp_path: Path):
         time.sleep(IDLE_WATCH)
         used = {pid: cpu_seconds(pid) - seconds for pid, seconds in before.items()}
         assert all(seconds < IDLE_WATCH / 4 for seconds in used.values()), used
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def test_a_respawned_worker_still_shares_bursts(tmp_path: Path):
+    """Workers killed and respawned until the ages gunicorn gives them pass the slots the server reads (4 a worker):
+    the newest still publishes where its sibling looks, and bursts stay shared."""
+    port = free_port()
+    server = start_pid_app(port, tmp_path)
+    try:
+        for _ in range(8):
+            victim = worker_pids(server)[0]
+            os.kill(victim, signal.SIGKILL)
+            deadline = time.monotonic() + 30
+            while victim in worker_pids(server) or len(worker_pids(server)) < 2:
+                assert time.monotonic() < deadline, "the arbiter did not respawn the worker"
+                time.sleep(0.1)
+        assert_bursts_shared(port)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
