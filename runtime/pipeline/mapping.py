@@ -66,10 +66,7 @@ def build(function: Function, args: dict[str, Any]) -> Outbound:
         for wire in function.args[name].wires:
             location = wire.location
             if location == "body":
-                node, parts = body, wire.parts
-                for part in parts[:-1]:
-                    node = node.get(part) or node.setdefault(part, {})
-                node[parts[-1]] = value if value.__class__ is not FileValue else body_value(value)
+                set_path(body, wire.name, body_value(value))
             elif location == "path":
                 path_values[wire.name] = path_segment(name, value)
             elif location == "query":

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from runtime.catalog import arguments
+from runtime.catalog import arguments, jsontext
 from runtime.catalog.envelope import CallError, caller_error, invalid_arguments
 from runtime.catalog.examples import example_value
 from runtime.catalog.loading import EnvironmentNames, Function
@@ -105,7 +105,7 @@ def _check_writable(name: str, value: Any) -> None:
         elif isinstance(item, list):
             stack.extend(item)
         elif isinstance(item, float) and not math.isfinite(item):
-            raise caller_error("JSON_VALIDATION", f"{name}: NaN and infinity are not JSON numbers.", [name])
+            raise caller_error("JSON_VALIDATION", f"{name}: {jsontext.NOT_A_NUMBER}.", [name])
         elif isinstance(item, str):
             try:
                 item.encode("utf-8")
