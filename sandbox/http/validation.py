@@ -1,8 +1,14 @@
-"""Request bodies: JSON only (as HipChat), checked against the endpoint's schema; the first failure is a 400 naming its field.
+r"""Request bodies: JSON only (as HipChat), checked against the endpoint's schema; the first failure is a 400 naming its field.
 
 Each schema is compiled twice: fastjsonschema (draft-07) for the hot path, which only says yes or no, and jsonschema
 (2020-12), which decides and describes whenever the fast check says no. The fast check is built only from keywords
 that mean the same in both drafts, so it never accepts a body jsonschema refuses.
+
+A pattern is read as JSON Schema says, an ECMA-262 regular expression, where $ is the end of the input. Python's $ also
+matches before a final newline, so "key" and a newline would pass ^[a-z]+$, and a fault's header value holding one
+would pass ^[^\r\n\x00]*$. Both checks write a pattern's every unescaped $ as \Z: fastjsonschema does so itself, and
+jsonschema's pattern keyword is replaced here by one that does the same (ecma_pattern). The schemas keep ECMA's $, as
+served to add-ons (/v2/capabilities/addon/schema), and every jsonschema check of the sandbox is made here (checker).
 """
 
 from __future__ import annotations
@@ -10,13 +16,14 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, cast
 
 import fastjsonschema
 from flask import request
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError, best_match
+from jsonschema.protocols import Validator
 
 from common.text import first_lone_surrogate
 from sandbox.http.errors import HipChatError, bad_request, missing_field
@@ -66,7 +73,8 @@ SAME_IN_DRAFT_07 = frozenset(
         "type",
     }
 )
-NEGATIVE_LOOKAROUND = re.compile(r"\(\?<?!")
+# An unescaped $, as fastjsonschema finds it (fastjsonschema.draft04.DOLLAR_FINDER) to write it as \Z.
+UNESCAPED_DOLLAR = re.compile(r"(?<!\\)\$")
 
 
 class UnsafeFastCheck(ValueError):
@@ -92,10 +100,29 @@ def json_body(required: bool = True) -> dict[str, Any]:
 
 
 @functools.cache
-def validator(name: str) -> Draft202012Validator:
-    schema = SCHEMAS[name]
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema)
+def ecma_pattern(pattern: str) -> re.Pattern[str]:
+    """The pattern as ECMA-262 reads it, and as fastjsonschema compiles it: every unescaped $ is the end of the input."""
+    return re.compile(UNESCAPED_DOLLAR.sub(r"\\Z", pattern))
+
+
+def _pattern(check: Validator, pattern: str, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
+    if check.is_type(instance, "string") and not ecma_pattern(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")  # jsonschema's own words
+
+
+# Draft 2020-12 with ECMA's $ in its patterns: the only jsonschema validator the sandbox checks with (checker).
+EcmaValidator = validators.extend(Draft202012Validator, {"pattern": _pattern})
+
+
+def checker(schema: dict[str, Any]) -> Validator:
+    """The jsonschema check of a schema (its patterns read as ECMA-262 reads them); jsonschema.SchemaError if it is none."""
+    EcmaValidator.check_schema(schema)
+    return EcmaValidator(schema)
+
+
+@functools.cache
+def validator(name: str) -> Validator:
+    return checker(SCHEMAS[name])
 
 
 @functools.cache
@@ -107,8 +134,7 @@ def fast_check(name: str) -> FastCheck:
 def compile_fast_check(name: str, schema: dict[str, Any]) -> FastCheck:
     """The schema compiled to Python code by fastjsonschema: accepts only bodies jsonschema accepts (see same_in_draft_07)."""
     same_in_draft_07(name, schema)
-    # fastjsonschema also writes a pattern's $ as \Z: stricter than re.search's $ (no final newline), which only makes
-    # the fast check refuse more, and jsonschema then decides (a negative lookaround would turn that round: refused).
+    # fastjsonschema writes a pattern's $ as \Z, as ecma_pattern does for jsonschema: both read a pattern alike.
     try:
         return fastjsonschema.compile({**schema, "$schema": DRAFT_07})
     except re.error as exc:  # that \Z inside a [...] set, where it is no escape
@@ -132,8 +158,6 @@ def same_in_draft_07(name: str, schema: Any, where: str = "#") -> None:
                 raise _unsafe(name, where, keyword, "draft-07 ignores the keywords beside a $ref")
             if not value.startswith("#/"):
                 raise _unsafe(name, where, keyword, "only a reference inside the schema itself")
-        elif keyword == "pattern" and "$" in value and NEGATIVE_LOOKAROUND.search(value):
-            raise _unsafe(name, where, keyword, "fastjsonschema's \\Z for $ is looser than $ inside a negative lookaround")
         elif keyword == "items" and not isinstance(value, (dict, bool)):
             raise _unsafe(name, where, keyword, "a list of items is draft-07's prefixItems, not 2020-12's items")
         elif keyword in ("items", "additionalProperties", "propertyNames"):
@@ -182,9 +206,9 @@ def validate(name: str, body: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
-def fault(checker: Draft202012Validator, instance: Any) -> HipChatError | None:
-    """The 400 for the instance's first fault against the schema, or None when it conforms."""
-    error = best_match(checker.iter_errors(instance), key=_earliest)
+def fault(check: Validator, instance: Any) -> HipChatError | None:
+    """The 400 for the instance's first fault against the schema (check: made by checker), or None when it conforms."""
+    error = best_match(check.iter_errors(instance), key=_earliest)
     return as_hipchat(error) if error is not None else None
 
 

@@ -23,11 +23,11 @@ import functools
 from dataclasses import dataclass, field
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema.protocols import Validator
 
 from sandbox.http.errors import HipChatError, bad_request
 from sandbox.http.schemas import DEFS, EXTENSIONS, ICON, KEY, NAME, URL
-from sandbox.http.validation import fault
+from sandbox.http.validation import checker, fault
 from sandbox.security.access import ALL_SCOPES
 
 MAX_PER_KIND = 50
@@ -88,8 +88,9 @@ def schema() -> dict[str, Any]:
 
 
 @functools.cache
-def _validator() -> Draft202012Validator:
-    return Draft202012Validator(schema())
+def validator() -> Validator:
+    """The descriptor's check, its patterns read as ECMA-262 reads them (sandbox.http.validation.checker)."""
+    return checker(schema())
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ def read(document: Any) -> Declared:
     """The descriptor's declarations; a 400 naming the field at fault."""
     if not isinstance(document, dict):
         raise bad_request("Invalid add-on descriptor: it is not a JSON object", "descriptor", "type", None)
-    error = fault(_validator(), document)
+    error = fault(validator(), document)
     if error is not None:
         raise invalid(error)
     capabilities = document.get("capabilities", {})

@@ -144,8 +144,26 @@ def test_the_add_on_can_get_a_token_while_it_handles_the_installation(sandbox_ap
         (lambda d: d["capabilities"]["installable"].pop("callbackUrl"), "capabilities.installable.callbackUrl"),
         (lambda d: d["capabilities"]["glance"].append(d["capabilities"]["glance"][0]), "capabilities.glance.1.key"),
         (lambda d: d["capabilities"]["webhook"][0].update(url="http://SANDBOX.test./_sandbox/reset"), "capabilities.webhook.0.url"),
+        # A pattern's $ is the end of the value (ECMA-262), not also the place before a final newline (Python's $)
+        (lambda d: d.update(key=f"{d['key']}\n"), "key"),
+        (lambda d: d["capabilities"]["glance"][0].update(key="standup-count\n"), "capabilities.glance.0.key"),
+        (lambda d: d["capabilities"]["webhook"][0].update(url=f"{d['capabilities']['webhook'][0]['url']}\n"), "capabilities.webhook.0.url"),
+        (lambda d: d["capabilities"]["installable"].update(callbackUrl=f"{d['links']['self']}\n"), "capabilities.installable.callbackUrl"),
     ],
-    ids=["no-key", "event", "url", "pattern", "scope", "no-callback", "twice-the-key", "at-the-sandbox-itself"],
+    ids=[
+        "no-key",
+        "event",
+        "url",
+        "pattern",
+        "scope",
+        "no-callback",
+        "twice-the-key",
+        "at-the-sandbox-itself",
+        "key-then-newline",
+        "glance-key-then-newline",
+        "url-then-newline",
+        "callback-then-newline",
+    ],
 )
 def test_a_descriptor_with_a_bad_field_is_refused_naming_it(api, httpserver, change, field):
     document = descriptor(httpserver)
