@@ -1,10 +1,12 @@
 """Settings dataclasses read from the environment: each field's metadata names its variable ("env") and says what it is
-("help"); a "unit" ("seconds" or "bytes") or "choices" narrows what it takes. A value that cannot be read is refused
-with one line naming the variable, the value and what the setting takes: it never falls back to the default.
+("help"); a "unit" ("seconds" or "bytes") or "choices" narrows what it takes, and a "minimum" is the least value a
+number may have (where 0 would switch the thing off or break it). A value that cannot be read, or is below its
+minimum, is refused with one line naming the variable, the value and what the setting takes: it never falls back to
+the default.
 
 What each kind takes (the README's tables say it per setting, from `takes`):
 - booleans: true/false, 1/0 or yes/no, in any case; any other word (`ture`, `on`) is refused.
-- whole numbers: digits, 0 or more.
+- whole numbers: digits, 0 or more (or the setting's minimum or more).
 - sizes in bytes: a whole number, or one with K, M or G (binary: 1K = 1024, 25M = 26214400).
 - durations in seconds: a number, or one with ms, s, m or h (`500ms`, `1.5m`); a whole-seconds setting refuses fractions.
 - lists: comma-separated, trimmed and lower-cased, empty items dropped.
@@ -40,15 +42,17 @@ class SettingError(ValueError):
 
 def takes(f: Field[Any]) -> str:
     """What the field's variable takes, in words: the README's "Takes" column and the error's end."""
-    kind, unit, choices = type(f.default), f.metadata.get("unit"), f.metadata.get("choices")
+    kind, unit, choices, minimum = type(f.default), f.metadata.get("unit"), f.metadata.get("choices"), f.metadata.get("minimum")
+    at_least = f", at least {minimum:g}" if minimum is not None else ""
     if kind is bool:
         return "true or false (also 1/0, yes/no)"
     if unit == "bytes":
-        return "bytes: a whole number, or with K, M or G (1K = 1024)"
+        return f"bytes: a whole number, or with K, M or G (1K = 1024){at_least}"
     if unit == "seconds":
-        return "seconds: a whole number, or with s, m or h (5m)" if kind is int else "seconds: a number, or with ms, s, m or h (500ms)"
+        written = "a whole number, or with s, m or h (5m)" if kind is int else "a number, or with ms, s, m or h (500ms)"
+        return f"seconds: {written}{at_least}"
     if kind is int:
-        return "a whole number (0 or more)"
+        return f"a whole number ({minimum if minimum is not None else 0} or more)"
     if kind is tuple:
         return "a comma-separated list"
     if choices:
@@ -75,7 +79,8 @@ def _boolean(raw: str) -> bool | None:
 
 
 def parse(f: Field[Any], raw: str) -> Any:
-    """The variable's text as the field's value; SettingError when it is not one of what the field takes."""
+    """The variable's text as the field's value; SettingError when it is not one of what the field takes (or is below
+    the field's minimum)."""
     kind, unit, choices = type(f.default), f.metadata.get("unit"), f.metadata.get("choices")
     text = raw.strip()
     if kind is tuple:
@@ -91,7 +96,8 @@ def parse(f: Field[Any], raw: str) -> Any:
     value = (_boolean if kind is bool else readers.get(unit, _whole))(text)
     if kind is int and isinstance(value, float):
         value = int(value) if value.is_integer() else None
-    if value is None:
+    minimum = f.metadata.get("minimum")
+    if value is None or (minimum is not None and value < minimum):
         raise SettingError(f.metadata["env"], raw, takes(f))
     convert: Callable[[Any], Any] = kind  # every setting has a default: its type is the setting's
     return convert(value)

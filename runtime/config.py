@@ -32,10 +32,16 @@ class Settings:
     )
     connect_timeout: float = field(
         default=5.0,
-        metadata={"env": "HIPCHAT_CONNECT_TIMEOUT", "unit": "seconds", "help": "Seconds to wait for a connection to the upstream."},
+        metadata={
+            "env": "HIPCHAT_CONNECT_TIMEOUT",
+            "minimum": 0.001,
+            "unit": "seconds",
+            "help": "Seconds to wait for a connection to the upstream.",
+        },
     )
     read_timeout: float = field(
-        default=30.0, metadata={"env": "HIPCHAT_READ_TIMEOUT", "unit": "seconds", "help": "Seconds to wait for the upstream's answer."}
+        default=30.0,
+        metadata={"env": "HIPCHAT_READ_TIMEOUT", "minimum": 0.001, "unit": "seconds", "help": "Seconds to wait for the upstream's answer."},
     )
     ca_bundle: str = field(
         default="",
@@ -46,27 +52,34 @@ class Settings:
     )
     max_upstream_bytes: int = field(
         default=50 * 1024 * 1024,
-        metadata={"env": "HIPCHAT_MAX_RESPONSE_BYTES", "unit": "bytes", "help": "Largest upstream answer the runtime reads."},
+        metadata={"env": "HIPCHAT_MAX_RESPONSE_BYTES", "minimum": 1, "unit": "bytes", "help": "Largest upstream answer the runtime reads."},
     )
     max_body_bytes: int = field(
         default=1024 * 1024,
         metadata={
             "env": "RUNTIME_MAX_BODY_BYTES",
+            "minimum": 1,
             "unit": "bytes",
             "help": "Largest call body accepted (JSON or form-encoded), and largest args field of a multipart call.",
         },
     )
     max_json_depth: int = field(
-        default=32, metadata={"env": "RUNTIME_MAX_JSON_DEPTH", "help": "Deepest nesting accepted in a call body or JSON argument."}
+        default=32,
+        metadata={"env": "RUNTIME_MAX_JSON_DEPTH", "minimum": 1, "help": "Deepest nesting accepted in a call body or JSON argument."},
     )
     max_array_items: int = field(
         default=1000,
-        metadata={"env": "RUNTIME_MAX_ARRAY_ITEMS", "help": "Most items an Array argument may hold (a catalog maxItems can lower it)."},
+        metadata={
+            "env": "RUNTIME_MAX_ARRAY_ITEMS",
+            "minimum": 1,
+            "help": "Most items an Array argument may hold (a catalog maxItems can lower it).",
+        },
     )
     file_max_bytes: int = field(
         default=25 * 1024 * 1024,
         metadata={
             "env": "FILE_MAX_BYTES",
+            "minimum": 1,
             "unit": "bytes",
             "help": "Largest file a File argument may carry (upload, data: URI or fetched URL).",
         },
@@ -75,6 +88,7 @@ class Settings:
         default=10.0,
         metadata={
             "env": "FILE_FETCH_TIMEOUT",
+            "minimum": 0.001,
             "unit": "seconds",
             "help": "Seconds allowed for the whole fetch of a File URL: connect, redirects, headers and body.",
         },

@@ -75,22 +75,28 @@ class SandboxSettings:
         default=0, metadata={"env": "SANDBOX_USER_RATE_LIMIT", "help": "Requests per window per user token (0: from SANDBOX_LIMITS)."}
     )
     rate_window: int = field(
-        default=300, metadata={"env": "SANDBOX_RATE_WINDOW", "unit": "seconds", "help": "Rate-limit window in seconds."}
+        default=300, metadata={"env": "SANDBOX_RATE_WINDOW", "minimum": 1, "unit": "seconds", "help": "Rate-limit window in seconds."}
     )
     flood_limit: int = field(
         default=0, metadata={"env": "SANDBOX_FLOOD_LIMIT", "help": "Messages per flood window per token and room (0: from SANDBOX_LIMITS)."}
     )
     flood_window: int = field(
-        default=60, metadata={"env": "SANDBOX_FLOOD_WINDOW", "unit": "seconds", "help": "Flood-control window in seconds."}
+        default=60, metadata={"env": "SANDBOX_FLOOD_WINDOW", "minimum": 1, "unit": "seconds", "help": "Flood-control window in seconds."}
     )
     token_ttl: int = field(
         default=3600,
-        metadata={"env": "SANDBOX_TOKEN_TTL", "unit": "seconds", "help": "expires_in of tokens from /v2/oauth/token, seconds."},
+        metadata={
+            "env": "SANDBOX_TOKEN_TTL",
+            "minimum": 1,
+            "unit": "seconds",
+            "help": "expires_in of tokens from /v2/oauth/token, seconds.",
+        },
     )
     max_upload_bytes: int = field(
         default=32 * 1024 * 1024,
         metadata={
             "env": "SANDBOX_MAX_UPLOAD_BYTES",
+            "minimum": 1,
             "unit": "bytes",
             "help": "Largest request body (file shares, photos; above the runtime's 25 MB files).",
         },
@@ -99,6 +105,7 @@ class SandboxSettings:
         default=5.0,
         metadata={
             "env": "SANDBOX_WEBHOOK_TIMEOUT",
+            "minimum": 0.001,
             "unit": "seconds",
             "help": "Seconds a webhook delivery attempt (the whole exchange: connect, send, answer), or an add-on's descriptor,"
             " install or uninstall call, may take.",
@@ -108,10 +115,13 @@ class SandboxSettings:
         default=2,
         metadata={
             "env": "SANDBOX_WEBHOOK_PER_TARGET",
+            "minimum": 1,
             "help": "Deliveries in flight at once to one receiver (host:port), across all workers; each worker has 4 senders.",
         },
     )
-    webhook_attempts: int = field(default=5, metadata={"env": "SANDBOX_WEBHOOK_ATTEMPTS", "help": "Delivery attempts before giving up."})
+    webhook_attempts: int = field(
+        default=5, metadata={"env": "SANDBOX_WEBHOOK_ATTEMPTS", "minimum": 1, "help": "Delivery attempts before giving up."}
+    )
     webhook_backoff: float = field(
         default=2.0,
         metadata={"env": "SANDBOX_WEBHOOK_BACKOFF", "unit": "seconds", "help": "Seconds before the first retry; doubles each attempt."},
@@ -120,6 +130,7 @@ class SandboxSettings:
         default=1.0,
         metadata={
             "env": "SANDBOX_WEBHOOK_POLL",
+            "minimum": 0.001,
             "unit": "seconds",
             "help": "Seconds between scans for due deliveries (new ones start at once).",
         },

@@ -11,7 +11,7 @@ import pytest
 from tests.helpers import ROOT, free_port, procfile_line
 
 TAKES_BOOLEAN = "true or false (also 1/0, yes/no)"
-TAKES_BYTES = "bytes: a whole number, or with K, M or G (1K = 1024)"
+TAKES_BYTES = "bytes: a whole number, or with K, M or G (1K = 1024), at least 1"
 
 
 @pytest.mark.parametrize(
@@ -20,7 +20,8 @@ TAKES_BYTES = "bytes: a whole number, or with K, M or G (1K = 1024)"
         ("web", "FILE_ALLOW_PRIVATE", "ture", TAKES_BOOLEAN),
         ("web", "RUNTIME_MAX_BODY_BYTES", "3O", TAKES_BYTES),
         ("sandbox", "SANDBOX_DEMO", "ture", TAKES_BOOLEAN),
-        ("sandbox", "SANDBOX_WEBHOOK_TIMEOUT", "5 sec", "seconds: a number, or with ms, s, m or h (500ms)"),
+        ("sandbox", "SANDBOX_WEBHOOK_TIMEOUT", "5 sec", "seconds: a number, or with ms, s, m or h (500ms), at least 0.001"),
+        ("sandbox", "SANDBOX_WEBHOOK_PER_TARGET", "0", "a whole number (1 or more)"),
         ("bot", "RUNTIME_URL", "127.0.0.1:8000", "an http(s) URL"),
         ("bot", "PORT", "80800", "a port number, 1 to 65535"),
     ],

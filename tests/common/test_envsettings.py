@@ -21,6 +21,8 @@ class Example:
     timeout: float = field(default=5.0, metadata={"env": "EX_TIMEOUT", "unit": "seconds", "help": "a duration"})
     window: int = field(default=60, metadata={"env": "EX_WINDOW", "unit": "seconds", "help": "whole seconds"})
     mode: str = field(default="calm", metadata={"env": "EX_MODE", "choices": ("calm", "LOUD"), "help": "a choice"})
+    workers: int = field(default=2, metadata={"env": "EX_WORKERS", "minimum": 1, "help": "a count that 0 would break"})
+    grace: float = field(default=1.0, metadata={"env": "EX_GRACE", "unit": "seconds", "minimum": 0.001, "help": "a deadline"})
 
 
 def read(env: str, raw: str):
@@ -85,6 +87,24 @@ def test_a_value_that_cannot_be_read_is_one_line_naming_variable_value_and_kind(
     assert str(caught.value) == f'{env}="{raw}" cannot be read; it takes {takes}'
 
 
+@pytest.mark.parametrize(
+    ("env", "raw", "takes"),
+    [
+        ("EX_WORKERS", "0", "a whole number (1 or more)"),
+        ("EX_GRACE", "0", "seconds: a number, or with ms, s, m or h (500ms), at least 0.001"),
+        ("EX_GRACE", "0.1ms", "seconds: a number, or with ms, s, m or h (500ms), at least 0.001"),
+    ],
+)
+def test_a_value_below_its_minimum_is_one_line_naming_variable_value_and_what_it_takes(env, raw, takes):
+    with pytest.raises(SettingError) as caught:
+        envsettings.from_env(Example, {env: raw})
+    assert str(caught.value) == f'{env}="{raw}" cannot be read; it takes {takes}'
+
+
+def test_a_minimum_is_itself_allowed():
+    assert (read("EX_WORKERS", "1"), read("EX_GRACE", "1ms")) == (1, 0.001)
+
+
 def test_the_error_stays_one_line_when_the_value_holds_a_line_break():
     with pytest.raises(SettingError) as caught:
         envsettings.from_env(Example, {"EX_LIMIT": "3\n4"})
@@ -114,4 +134,6 @@ def test_takes_table_says_what_each_variable_takes():
         "EX_TIMEOUT": "seconds: a number, or with ms, s, m or h (500ms)",
         "EX_WINDOW": "seconds: a whole number, or with s, m or h (5m)",
         "EX_MODE": "calm or LOUD",
+        "EX_WORKERS": "a whole number (1 or more)",
+        "EX_GRACE": "seconds: a number, or with ms, s, m or h (500ms), at least 0.001",
     }

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from common.envsettings import SettingError
 from runtime.config import Settings
 
 
@@ -32,3 +35,22 @@ def test_settings_are_read_from_the_environment():
 
 def test_an_empty_environment_gives_the_defaults():
     assert Settings.from_env({}) == Settings()
+
+
+# Where 0 would refuse every call, answer, file or nested argument, or give the upstream or a File URL no time at all.
+@pytest.mark.parametrize(
+    "variable",
+    [
+        "HIPCHAT_CONNECT_TIMEOUT",
+        "HIPCHAT_READ_TIMEOUT",
+        "HIPCHAT_MAX_RESPONSE_BYTES",
+        "RUNTIME_MAX_BODY_BYTES",
+        "RUNTIME_MAX_JSON_DEPTH",
+        "RUNTIME_MAX_ARRAY_ITEMS",
+        "FILE_MAX_BYTES",
+        "FILE_FETCH_TIMEOUT",
+    ],
+)
+def test_0_is_refused_where_it_would_switch_off_or_break_the_setting_s_thing(variable):
+    with pytest.raises(SettingError, match=f'^{variable}="0" cannot be read; it takes .*(1 or more|at least)'):
+        Settings.from_env({variable: "0"})
