@@ -59,11 +59,14 @@ def find(conn: sqlite3.Connection, caller: Principal, kind: str, key: str, room_
 
 
 def save(conn: sqlite3.Connection, caller: Principal, kind: str, key: str, room_id: int | None, body: dict[str, Any]) -> int:
-    """Create or replace an extension (a webhook checked by sandbox.delivery.rules before the write)."""
+    """Create or replace an extension (a webhook checked by sandbox.delivery.rules before the write); a webhook replaced
+    has its pending deliveries cancelled, as a deleted one has (sandbox.delivery.queue.cancel_replaced says why)."""
     existing = standing.find_extension(conn, caller.group_id, kind, key, room_id)
     event = body.get("event") if kind == "webhook" else None
     if existing is not None:
         conn.execute("UPDATE extensions SET body = ?, event = ? WHERE id = ?", (json.dumps(body), event, existing["id"]))
+        if kind == "webhook":
+            queue.cancel_replaced(conn, existing["id"])
         return existing["id"]
     count = conn.execute(
         "SELECT count(*) FROM extensions WHERE group_id = ? AND type = ? AND ifnull(room_id, 0) = ?", (caller.group_id, kind, room_id or 0)

@@ -7,8 +7,9 @@ Rules:
   makes the delivery due again.
 - A receiver (target: host:port) has at most `per_target` deliveries in flight, counted over every process: a
   delivery whose target is at its limit is skipped, and the next due one for another receiver is claimed instead.
-- Deleting a webhook (or uninstalling its add-on) cancels its pending deliveries; one in flight finishes its attempt,
-  which is recorded, and is not retried nor its reply posted.
+- Deleting a webhook (or uninstalling its add-on), or replacing it under its key, cancels its pending deliveries (not
+  yet attempted, or awaiting a retry); one in flight finishes its attempt, which is recorded, and is not retried nor
+  its reply posted.
 """
 
 from __future__ import annotations
@@ -113,6 +114,16 @@ def _cancel(conn: sqlite3.Connection, column: str, value: Any, reason: str) -> i
 def cancel_webhook(conn: sqlite3.Connection, webhook_id: int) -> int:
     """Cancel the pending deliveries of a webhook being deleted, in the caller's write; returns how many."""
     return _cancel(conn, "webhook_id", webhook_id, "the webhook was deleted")
+
+
+def cancel_replaced(conn: sqlite3.Connection, webhook_id: int) -> int:
+    """Cancel the pending deliveries of a webhook being replaced under its key, in the caller's write; returns how many.
+
+    They were queued for the registration replaced (its URL, pattern, authentication), and a replaced registration is
+    a new one: re-aimed at the new URL, they would carry to a receiver events it never registered for, matched by a
+    pattern it may not have. Cancelled, they are recorded as such, as a deleted webhook's are.
+    """
+    return _cancel(conn, "webhook_id", webhook_id, "the webhook was replaced")
 
 
 def cancel_client(conn: sqlite3.Connection, client_id: str) -> int:

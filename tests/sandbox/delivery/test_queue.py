@@ -1,6 +1,6 @@
 """The delivery queue's rules, over loopback to real receivers: no batch barrier (a slow receiver delays only its own
-deliveries), a per-receiver limit that holds across processes, and a deleted webhook's pending deliveries cancelled
-on every path that deletes one."""
+deliveries), a per-receiver limit that holds across processes, and a deleted or replaced webhook's pending deliveries
+cancelled on every path that deletes or replaces one."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from sandbox.delivery.webhooks import Deliveries
-from tests.sandbox.admin.test_addons import ADDONS, install
+from tests.sandbox.admin.test_addons import ADDONS, descriptor, install, serve
 from tests.sandbox.conftest import ADMIN_TOKEN, Api, client_token, make_app, send, stop
 from tests.sandbox.delivery.receivers import after, drip, no_content
 from tests.sandbox.delivery.test_webhooks import deliveries, wait_until
@@ -152,3 +152,80 @@ def test_deleting_a_webhook_cancels_its_pending_deliveries(sandbox_app, api, htt
     cancelled = [d for d in deliveries(api) if d["state"] == "cancelled"]
     assert len(cancelled) == 2 and {d["outcome"] for d in cancelled} == {f"cancelled: {reason}"}
     assert all(d["attempts"] == [] for d in cancelled)
+
+
+def replace_room_extension(api: Api, httpserver: Any) -> Callable[[str], Any]:
+    return lambda url: api.put("/v2/room/General/extension/webhook/hook", {"url": url, "event": "room_message"})
+
+
+def replace_global_extension(api: Api, httpserver: Any) -> Callable[[str], Any]:
+    return lambda url: api.put("/v2/extension/webhook/hook", {"url": url, "event": "room_message"})
+
+
+def replace_by_the_add_on(api: Api, httpserver: Any) -> Callable[[str], Any]:
+    addon = api.with_token(client_token(api))
+    return lambda url: addon.put("/v2/room/General/extension/webhook/hook", {"url": url, "event": "room_message", "authentication": "jwt"})
+
+
+def replace_a_declared_webhook(api: Api, httpserver: Any) -> Callable[[str], Any]:
+    """The first URL is an add-on's declared webhook (key "hook"), installed in General; the next ones are PUT over REST."""
+    installed: list[str] = []
+
+    def put(url: str) -> Any:
+        if installed:
+            return api.put("/v2/room/General/extension/webhook/hook", {"url": url, "event": "room_message"})
+        installed.append(url)
+        document = descriptor(httpserver, webhook=[{"key": "hook", "url": url, "event": "room_message"}])
+        return api.post(ADDONS, {"descriptor_url": serve(httpserver, document), "room_id": 1})
+
+    return put
+
+
+REPLACING_WAYS = {
+    "rest_room": replace_room_extension,
+    "rest_global": replace_global_extension,
+    "add_on_extension": replace_by_the_add_on,
+    "add_on_declared": replace_a_declared_webhook,
+}
+
+
+def webhook_posts(httpserver: Any) -> list[str]:
+    return [r.path for r, _ in httpserver.log if r.path in ("/old", "/new")]
+
+
+@pytest.mark.parametrize("way", REPLACING_WAYS)
+def test_replacing_a_webhook_cancels_its_pending_deliveries(sandbox_app, api, httpserver, monkeypatch, way):
+    for path in ("/old", "/new"):
+        httpserver.expect_request(path, method="POST").respond_with_data("", status=204)
+    put = REPLACING_WAYS[way](api, httpserver)
+    assert put(httpserver.url_for("/old")).status_code == 201
+    with senders_paused(sandbox_app, monkeypatch):
+        send(api, "General", "first")
+        send(api, "General", "second")
+        assert [d["state"] for d in deliveries(api)] == ["pending", "pending"]
+        assert put(httpserver.url_for("/new")).status_code == 201
+    send(api, "General", "third")
+    wait_until(lambda: "/new" in webhook_posts(httpserver))  # the senders run again: the new registration hears the third
+    time.sleep(0.3)
+    assert webhook_posts(httpserver) == ["/new"], "nothing went to the old URL, nor was re-aimed at the new one"
+    third, *replaced = deliveries(api)  # newest first
+    assert (third["state"], third["payload"]["item"]["message"]["message"]) == ("done", "third")
+    assert [(d["state"], d["outcome"], d["attempts"]) for d in replaced] == [("cancelled", "cancelled: the webhook was replaced", [])] * 2
+
+
+def test_a_delivery_awaiting_its_retry_is_cancelled_when_its_webhook_is_replaced(httpserver):
+    app = make_app(webhook_backoff=30.0)  # the retry would come long after the test
+    api = Api(app.test_client())
+    httpserver.expect_request("/old", method="POST").respond_with_data("down", status=503)
+    try:
+        put = replace_room_extension(api, httpserver)
+        assert put(httpserver.url_for("/old")).status_code == 201
+        send(api, "General", "first")
+        (waiting,) = wait_until(lambda: [d for d in deliveries(api) if d["attempts"] and d["state"] == "pending"])
+        assert waiting["attempts"][0]["status"] == 503
+        assert put(httpserver.url_for("/new")).status_code == 201
+        (replaced,) = deliveries(api)
+        assert (replaced["state"], replaced["outcome"]) == ("cancelled", "cancelled: the webhook was replaced")
+        assert [attempt["status"] for attempt in replaced["attempts"]] == [503]
+    finally:
+        stop(app)
