@@ -22,7 +22,7 @@ from sandbox.model import history, resolve
 from sandbox.model.history import Scope
 from sandbox.model.messaging import NewMessage, link_object
 from sandbox.model.posting import check_in_room, notification, post
-from sandbox.security import flood
+from sandbox.security import flood, standing
 from sandbox.security.auth import Principal, principal
 from sandbox.store import clock
 from sandbox.store.filestore import store
@@ -32,7 +32,7 @@ bp = Blueprint("roomchat", __name__)
 
 def recipients(room: str, caller: Principal, event: str, text: str) -> events.Matched:
     """Before the write: the room (404/403 as HipChat) and the webhooks whose patterns the text matches."""
-    return events.match(db(), event, text, lambda conn: resolve.room(conn, room, caller))
+    return events.match(db(), event, text, lambda conn: resolve.room(conn, room, caller), standing.seen_room(room))
 
 
 def open_room(conn: sqlite3.Connection, room: str, matched: events.Matched, caller: Principal) -> sqlite3.Row:
@@ -44,13 +44,19 @@ def open_room(conn: sqlite3.Connection, room: str, matched: events.Matched, call
     return row
 
 
-def notification_label(conn: sqlite3.Connection, caller: Principal) -> str:
+def notification_label(caller: Principal) -> str:
+    """Who a notification is from: the add-on's name, else the user's, as they were when the request came. Read with
+    the token (auth.lookup) when the gate found the caller, else here: never in the write, which holds the write lock."""
+    if caller.name is not None:
+        return caller.name
     if caller.client_id:
-        client = conn.execute("SELECT name FROM oauth_clients WHERE id = ?", (caller.client_id,)).fetchone()
+        client = db().fetch_all("SELECT name FROM oauth_clients WHERE id = ?", (caller.client_id,))
         if client:
-            return client["name"]
+            return client[0]["name"]
     if caller.user_id is not None:
-        return conn.execute("SELECT name FROM users WHERE id = ?", (caller.user_id,)).fetchone()["name"]
+        user = db().fetch_all("SELECT name FROM users WHERE id = ?", (caller.user_id,))
+        if user:
+            return user[0]["name"]
     return ""
 
 
@@ -72,9 +78,10 @@ def send_notification(room: str) -> Response:
     body = validation.read("send_notification")
     caller = principal()
     matched = recipients(room, caller, "room_notification", body["message"])
+    label = notification_label(caller)
     with db().write() as conn:
         row = open_room(conn, room, matched, caller)
-        notification(conn, caller.group_id, row, body, notification_label(conn, caller), caller.client_id, matched)
+        notification(conn, caller.group_id, row, body, label, caller.client_id, matched)
     return no_content()
 
 

@@ -37,25 +37,34 @@ class Matched:
     hook_ids: frozenset[int]
 
 
+WEBHOOKS = (
+    "SELECT id, key, room_id, body, client_id FROM extensions"
+    " WHERE group_id = ? AND event = ? AND type = 'webhook' AND (room_id = ? OR room_id IS NULL) ORDER BY id"
+)
+
+
 def webhooks(conn: sqlite3.Connection, group_id: int, room_id: int, event: str) -> list[sqlite3.Row]:
-    return conn.execute(
-        "SELECT id, key, room_id, body, client_id FROM extensions"
-        " WHERE group_id = ? AND event = ? AND type = 'webhook' AND (room_id = ? OR room_id IS NULL) ORDER BY id",
-        (group_id, event, room_id),
-    ).fetchall()
+    return conn.execute(WEBHOOKS, (group_id, event, room_id)).fetchall()
 
 
-def match(db: Database, event: str, text: str, find_room: Callable[[sqlite3.Connection], sqlite3.Row]) -> Matched:
+def match(
+    db: Database, event: str, text: str, find_room: Callable[[sqlite3.Connection], sqlite3.Row], seen: sqlite3.Row | None = None
+) -> Matched:
     """The room's and its group's webhooks for a message event whose pattern (if any) is found in text.
 
     One read finds the room (find_room: its row, or the caller's 404/403) and its webhooks; the patterns are matched
-    after it, with no transaction open. Refuses to run inside a write transaction.
+    after it, with no transaction open. A room already found and checked in this request (seen) is not read again:
+    the webhooks are then one statement. Refuses to run inside a write transaction.
     """
     if db.writing():
         raise RuntimeError("webhook patterns are matched before the write transaction, never inside it")
-    with db.read() as conn:
-        room = find_room(conn)
-        hooks = webhooks(conn, room["group_id"], room["id"], event)
+    if seen is not None:
+        room = seen
+        hooks = db.fetch_all(WEBHOOKS, (room["group_id"], event, room["id"]))
+    else:
+        with db.read() as conn:
+            room = find_room(conn)
+            hooks = webhooks(conn, room["group_id"], room["id"], event)
     found = frozenset(
         hook["id"] for hook in hooks if (pattern := json.loads(hook["body"]).get("pattern")) is None or patterns.matches(pattern, text)
     )

@@ -14,6 +14,8 @@ FALSE = ("false", "0", "no")
 
 
 def boolean(name: str, default: bool) -> bool:
+    if not request.query_string:  # the gate asks every request for auth_test: most have no query to parse
+        return default
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default

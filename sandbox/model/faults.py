@@ -36,6 +36,7 @@ BYPASS_HEADER = "X-Sandbox-Faults"
 RATE_LIMITED = "Rate Limit exceeded"  # the gate's own message for HipChat's 429
 FIELDS = ("method", "path", "pattern", "token_kind", "addon", "status", "message", "reset_s", "delay_ms", "close", "times")
 LIVE = "times IS NULL OR hits < times"
+FLAG = "faults"  # up while a live fault may exist (sandbox.store.sharedflag): requests skip the lookup when it is down
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ def create(data: dict[str, Any]) -> Fault:
     values = {**data, "method": method.upper() if method and method != "*" else None}
     values.update(close=int(bool(data.get("close"))), delay_ms=data.get("delay_ms", 0))
     with db().write() as conn:
+        db().flag(FLAG).raise_()  # before the row is committed (sandbox.store.sharedflag)
         marks = ", ".join("?" * len(FIELDS))
         row = conn.execute(
             f"INSERT INTO faults ({', '.join(FIELDS)}, headers, created) VALUES ({marks}, ?, ?) RETURNING *",
@@ -113,8 +115,11 @@ def remove(fault_id: int | None = None) -> int:
 
 def take(method: str, path: str, caller: auth.Principal | None) -> Fault | None:
     """The oldest live fault matching the request, its hit counted (once, whichever worker sees the request)."""
-    live = [Fault.of(row) for row in db().fetch_all(f"SELECT * FROM faults WHERE {LIVE} ORDER BY id")]  # every request asks
+    if not db().flag(FLAG).is_up():  # every request asks: the common answer takes no statement
+        return None
+    live = [Fault.of(row) for row in db().fetch_all(f"SELECT * FROM faults WHERE {LIVE} ORDER BY id")]
     if not live:
+        lower_flag_if_none_live()
         return None
     addon_key = None
     if caller is not None and caller.client_id and any(fault.addon for fault in live):
@@ -126,6 +131,13 @@ def take(method: str, path: str, caller: auth.Principal | None) -> Fault | None:
                 if conn.execute(f"UPDATE faults SET hits = hits + 1 WHERE id = ? AND ({LIVE})", (fault.id,)).rowcount:
                     return fault
     return None
+
+
+def lower_flag_if_none_live() -> None:
+    """Lower the faults flag when no live fault is left: checked again inside a write, where no fault can be added."""
+    with db().write() as conn:
+        if conn.execute(f"SELECT 1 FROM faults WHERE {LIVE} LIMIT 1").fetchone() is None:
+            db().flag(FLAG).lower()
 
 
 def error_for(fault: Fault, caller: auth.Principal | None) -> HipChatError:

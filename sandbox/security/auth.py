@@ -29,6 +29,7 @@ class Principal:
     client_id: str | None = None
     room_id: int | None = None
     expires_at: int | None = None
+    name: str | None = None  # the add-on's name for a client token, else the user's (None: not read)
 
     @property
     def is_user(self) -> bool:
@@ -85,7 +86,9 @@ def lookup(conn: sqlite3.Connection, token: str) -> Principal | None:
     """The live caller behind a token; None when it is unknown, expired, or its user was deleted."""
     digest = hash_token(token)
     row = conn.execute(
-        "SELECT t.*, u.is_deleted AS user_deleted FROM tokens t LEFT JOIN users u ON u.id = t.user_id WHERE t.hash = ?", (digest,)
+        "SELECT t.*, u.is_deleted AS user_deleted, coalesce(c.name, u.name, '') AS name FROM tokens t"
+        " LEFT JOIN users u ON u.id = t.user_id LEFT JOIN oauth_clients c ON c.id = t.client_id WHERE t.hash = ?",
+        (digest,),
     ).fetchone()
     if row is None or row["user_deleted"]:
         return None
@@ -100,6 +103,7 @@ def lookup(conn: sqlite3.Connection, token: str) -> Principal | None:
         client_id=row["client_id"],
         room_id=row["room_id"],
         expires_at=row["expires_at"],
+        name=row["name"],
     )
 
 

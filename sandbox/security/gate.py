@@ -38,7 +38,7 @@ def before() -> Response | None:
         return None
     token = auth.token_from_request()
     if token:
-        with box.db.read() as conn:
+        with box.db.statement() as conn:
             caller = auth.lookup(conn, token)
     else:
         caller = None
@@ -63,10 +63,11 @@ def before() -> Response | None:
         reason = auth.missing_scope(caller, access)
         if reason:
             raise forbidden(reason)
-        # The permission table (permissions.py): may this kind of caller do it to this room or extension?
+        # The permission table (permissions.py): may this kind of caller do it to this room or extension? Read
+        # statement by statement, with no transaction around them: a method checks again inside its own write.
         args = request.view_args or {}
         if access.who.restricts or "room" in args:
-            with box.db.read() as conn:
+            with box.db.statement() as conn:
                 refused = standing.refusal(conn, caller, access.who, args)
             if refused is not None:
                 raise refused
@@ -76,8 +77,13 @@ def before() -> Response | None:
 
 
 def after(response: Response) -> Response:
-    for name, value in g.get("extra_headers", {}).items():
-        response.headers.setdefault(name, value)
+    extra = g.get("extra_headers")
+    if extra:
+        headers = response.headers
+        present = {name.lower() for name, _ in headers}
+        for name, value in extra.items():
+            if name.lower() not in present:
+                headers.add(name, value)
     box = sandbox()
     if g.get("wake_deliveries"):
         box.services["deliveries"].wake()

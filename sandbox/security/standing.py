@@ -12,6 +12,8 @@ import sqlite3
 from collections.abc import Mapping
 from typing import Any
 
+from flask import g, has_request_context
+
 from sandbox.http.errors import HipChatError, forbidden
 from sandbox.security import permissions
 from sandbox.security.auth import Principal
@@ -53,9 +55,17 @@ def find_webhook(conn: sqlite3.Connection, group_id: int, room_id: int, webhook_
 
 
 def user_row(conn: sqlite3.Connection, caller: Principal) -> sqlite3.Row | None:
+    """The caller's user row (None for an add-on or room token), read once a request: the gate's check, the method's
+    and the one inside its write all judge the same caller."""
     if caller.user_id is None:
         return None
-    return conn.execute("SELECT is_group_admin, is_guest FROM users WHERE id = ?", (caller.user_id,)).fetchone()
+    known = g.get("caller_user") if has_request_context() else None
+    if known is not None and known[0] == (caller.token_hash, caller.user_id):
+        return known[1]
+    row = conn.execute("SELECT is_group_admin, is_guest FROM users WHERE id = ?", (caller.user_id,)).fetchone()
+    if has_request_context():
+        g.caller_user = ((caller.token_hash, caller.user_id), row)
+    return row
 
 
 def is_admin(conn: sqlite3.Connection, caller: Principal) -> bool:
@@ -122,7 +132,8 @@ def made_by(conn: sqlite3.Connection, group_id: int, room: sqlite3.Row | None, a
 def refusal(conn: sqlite3.Connection, caller: Principal, who: Who, args: Mapping[str, Any]) -> HipChatError | None:
     """Why the permission table refuses this caller the method (its rule `who`, the path's arguments), or None.
 
-    A room the path names that does not exist is left to the method (404)."""
+    A room the path names that does not exist is left to the method (404). A room the caller may see is remembered
+    for the request (seen_room)."""
     room = None
     if "room" in args:
         room = find_room(conn, args["room"], caller.group_id)
@@ -131,9 +142,17 @@ def refusal(conn: sqlite3.Connection, caller: Principal, who: Who, args: Mapping
         refused = visible(conn, room, args["room"], caller)
         if refused is not None:
             return refused
+        g.room_seen = (args["room"], room)
     made = made_by(conn, caller.group_id, room, args) if who.unowned is not None else None
     if who.unowned is not None and (made is None or made["client_id"] is None):
         who = who.unowned
     if who.answer(caller_kind(conn, caller, room, made)) == permissions.FORBID:
         return forbidden(who.refusal.format(room=args.get("room", "")))
     return None
+
+
+def seen_room(ident: str) -> sqlite3.Row | None:
+    """The room the path names as ident, as the gate found it when it checked the caller may see it (refusal), earlier
+    in this request and in a read of its own: for reads that may be that moment behind. A write checks again."""
+    seen = g.get("room_seen")
+    return seen[1] if seen is not None and seen[0] == ident else None

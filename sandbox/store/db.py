@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from sandbox.store.migrations import MIGRATIONS
+from sandbox.store.sharedflag import SharedFlag
 from sandbox.store.writelock import WriteLock
 
 BUSY_TIMEOUT_MS = 15_000
@@ -39,6 +40,7 @@ class Database:
         self._lock = threading.RLock()
         self._shared: sqlite3.Connection | None = None
         self._writers: WriteLock | None = None
+        self._flags: dict[str, SharedFlag] = {}
         if not self.memory:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             self._writers = WriteLock(path)
@@ -118,8 +120,23 @@ class Database:
     def fetch_all(self, sql: str, parameters: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
         """The rows of one statement, which is its own snapshot: no BEGIN and COMMIT around it (two statements of the
         three a read transaction costs). Inside a transaction of this thread, part of it."""
+        with self.statement() as conn:
+            return conn.execute(sql, parameters).fetchall()
+
+    @contextmanager
+    def statement(self) -> Iterator[sqlite3.Connection]:
+        """The connection for one read statement, its own snapshot, with no transaction opened around it (fetch_all
+        for a function that takes a connection). Two statements here may see different states of the database."""
         with self._lock if self.memory else _nolock():
-            return self.connection().execute(sql, parameters).fetchall()
+            yield self.connection()
+
+    def flag(self, name: str) -> SharedFlag:
+        """The database's shared flag of that name (sandbox.store.sharedflag: raised and lowered in write transactions)."""
+        found = self._flags.get(name)
+        if found is None:
+            with self._lock:
+                found = self._flags.setdefault(name, SharedFlag(self.path, name))
+        return found
 
     def migrate(self) -> int:
         """Apply the migrations this database has not seen; returns the schema version."""
@@ -141,6 +158,9 @@ class Database:
             self._local.pid = None
         if self._writers is not None:
             self._writers.close()
+        for flag in self._flags.values():
+            flag.close()
+        self._flags.clear()
 
 
 @contextmanager

@@ -231,3 +231,15 @@ def gunicorn_sandbox(tmp_path: Path) -> Iterator[Server]:
     server = Server(url, tmp_path / "sandbox.db", server_env(tmp_path, url), tmp_path / "sandbox.log")
     yield server
     server.stop()
+
+
+def statements_during(sandbox_app, call) -> list[str]:
+    """The SQL statements a call ran (the in-memory database is one connection)."""
+    conn = sandbox_app.extensions["sandbox"].db.connection()
+    seen: list[str] = []
+    conn.set_trace_callback(seen.append)
+    try:
+        call()
+    finally:
+        conn.set_trace_callback(None)
+    return [" ".join(statement.split()) for statement in seen]

@@ -10,6 +10,7 @@ import pytest
 import requests
 
 from sandbox.testing.client import HipChatSandbox, SandboxError
+from tests.sandbox.conftest import statements_during
 
 NOTIFY = "/v2/room/*/notification"
 
@@ -160,3 +161,17 @@ def test_reset_removes_the_faults(box):
     box.fault(path=NOTIFY, status=503)
     box.reset()
     assert box.faults() == []
+
+
+def test_a_fault_made_after_requests_found_none_takes_the_next_request_in_any_worker(box):
+    assert [notify(box).status_code for _ in range(6)] == [204] * 6  # the workers have found no fault and stopped asking
+    box.fault(path=NOTIFY, status=503, times=2)
+    assert [notify(box).status_code for _ in range(3)] == [503, 503, 204]
+
+
+def test_while_no_fault_is_live_a_request_asks_the_database_nothing_about_faults(sandbox_app, api):
+    api.post("/_sandbox/api/faults", {"path": NOTIFY, "status": 503, "times": 1})
+    assert api.post("/v2/room/General/notification", {"message": "faulted"}).status_code == 503
+    assert api.post("/v2/room/General/notification", {"message": "asks, finds none live"}).status_code == 204
+    statements = statements_during(sandbox_app, lambda: api.post("/v2/room/General/notification", {"message": "asks nothing"}))
+    assert not [statement for statement in statements if "faults" in statement]

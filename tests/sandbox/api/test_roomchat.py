@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.sandbox.conftest import create_room, error_of, history, multipart_related, send
+from tests.sandbox.conftest import CLIENT_ID, client_token, create_room, error_of, history, multipart_related, send, statements_during
 
 CARD = {
     "style": "application",
@@ -185,3 +185,23 @@ def test_a_room_message_is_1_to_1000_characters(api):
     assert api.post("/v2/room/General/message", {"message": "x" * 1000}).status_code == 201
     error = error_of(api.post("/v2/room/General/message", {"message": "x" * 1001}))
     assert (error["field"], error["validation"], error["message"]) == ("message", "length", "Invalid length for 'message': 1 - 1000")
+
+
+def test_a_send_reads_the_room_once_before_its_write_and_the_callers_user_once(sandbox_app, api):
+    api.post("/v2/room/General/notification", {"message": "first"})
+    statements = statements_during(sandbox_app, lambda: api.post("/v2/room/General/notification", {"message": "second"}))
+    write = statements.index("BEGIN IMMEDIATE")
+    before, inside = statements[:write], statements[write:]
+    assert sum(" FROM rooms " in statement for statement in before) == 1, before
+    assert sum(" FROM rooms " in statement for statement in inside) == 1, inside  # checked again where it is written
+    assert sum(" FROM users " in statement for statement in statements) == 1, statements
+    assert "BEGIN" not in before, "the gate's reads are single statements"
+
+
+def test_a_notification_without_from_is_labelled_with_the_add_ons_name_or_the_users(sandbox_app, api):
+    database = sandbox_app.extensions["sandbox"].db
+    api.post("/v2/room/General/notification", {"message": "by a user"})
+    assert history(api, "General")["items"][-1]["from"] == api.get("/v2/user/1").get_json()["name"]
+    assert api.with_token(client_token(api)).post("/v2/room/General/notification", {"message": "by an add-on"}).status_code == 204
+    addon_name = database.fetch_all("SELECT name FROM oauth_clients WHERE id = ?", (CLIENT_ID,))[0]["name"]
+    assert history(api, "General")["items"][-1]["from"] == addon_name
