@@ -37,6 +37,7 @@ PRISM_PACKAGE = "@stoplight/prism-cli"
 PRISM_VERSION = "5.16.0"
 CACHE = Path(os.environ.get("HIPCHAT_BENCH_CACHE") or Path.home() / ".cache" / "hipchat-bench")
 TOKEN = "PeerBenchT0ken"
+SANDBOX_APP = "sandbox.app:create_app()"
 HISTORY_MESSAGES = 7
 THROUGHPUT_TARGET = 1.0  # sandbox req/s over Prism's, on history and notification
 TAIL_TARGET = 3.0  # sandbox p99 over its p50
@@ -116,7 +117,7 @@ def start_prism(binary: Path, spec: Path, port: int, log: Path) -> subprocess.Po
     return process
 
 
-def start_sandbox(work: Path, port: int, workers: int) -> subprocess.Popen:
+def start_sandbox(work: Path, port: int, workers: int, threads: int) -> subprocess.Popen:
     env = {
         "SANDBOX_DB": str(work / "sandbox.db"),
         "SANDBOX_PUBLIC_URL": f"http://127.0.0.1:{port}",
@@ -125,7 +126,9 @@ def start_sandbox(work: Path, port: int, workers: int) -> subprocess.Popen:
         "SANDBOX_BANNER": "false",
     }
     log = work / "sandbox.log"
-    process = serving.start_gunicorn("sandbox.app:create_app()", port, env, workers=workers, log_path=log, new_session=True)
+    process = serving.start_gunicorn(
+        SANDBOX_APP, port, env, workers=workers, threads=threads, log_path=log, new_session=True
+    )
     serving.wait_http(f"http://127.0.0.1:{port}/v2/capabilities", processes=[process])
     return process
 
@@ -181,6 +184,7 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=16, help="wrk connections")
     parser.add_argument("--repeat", type=int, default=3, help="rounds per server and call; the best is kept")
     parser.add_argument("--workers", type=int, default=2, help="the sandbox's gunicorn workers (the Procfile's default)")
+    parser.add_argument("--threads", type=int, default=serving.procfile_threads(SANDBOX_APP), help="threads a worker (the Procfile's)")
     parser.add_argument("--spec", type=Path, default=ROOT.parent / "shared" / "reference" / "hipchat_api_v2.yaml")
     args = parser.parse_args()
     if not args.spec.exists():
@@ -191,15 +195,15 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="peer-bench-") as name:
         work = Path(name)
         sandbox_port, prism_port = serving.free_port(), serving.free_port()
-        processes = [start_sandbox(work, sandbox_port, args.workers)]
+        processes = [start_sandbox(work, sandbox_port, args.workers, args.threads)]
         try:
             processes.append(start_prism(prism, spec_for_prism(args.spec, work), prism_port, work / "prism.log"))
             rooms = sandbox_rooms(f"http://127.0.0.1:{sandbox_port}")
             servers = {"sandbox": f"http://127.0.0.1:{sandbox_port}/v2", "prism": f"http://127.0.0.1:{prism_port}"}
             print(
                 f"wrk, {args.connections} connections, best of {args.repeat} x {args.seconds:.0f} s, rounds interleaved; "
-                f"sandbox: gunicorn {args.workers} workers as in the Procfile; Prism {PRISM_VERSION} (it answers the spec's "
-                f"examples or {{}}); {os.cpu_count()} CPUs"
+                f"sandbox: gunicorn {args.workers} workers of {args.threads} threads as in the Procfile; "
+                f"Prism {PRISM_VERSION} (it answers the spec's examples or {{}}); {os.cpu_count()} CPUs"
             )
             met = True
             for call in CALLS:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -18,6 +19,17 @@ from common.accesslog import LOGGER_CLASS
 from common.headfirst import WORKER_CLASS
 
 ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_THREADS = 8  # an app no Procfile line serves
+
+
+def procfile_threads(app_spec: str) -> int:
+    """The --threads of the Procfile line that serves app_spec: the one place a server's thread count is declared
+    (make run, the launcher and the benchmarks start each server as the Procfile does)."""
+    for line in (ROOT / "Procfile").read_text().splitlines():
+        found = re.search(r"--threads\s+(\d+)\b", line)
+        if found and line.rstrip().endswith((f"'{app_spec}'", f'"{app_spec}"', f" {app_spec}")):
+            return int(found.group(1))
+    return DEFAULT_THREADS
 
 
 def free_port() -> int:
@@ -33,7 +45,7 @@ def start_gunicorn(
     *,
     host: str = "127.0.0.1",
     workers: int = 2,
-    threads: int = 8,
+    threads: int | None = None,
     extra: Sequence[str] = (),
     log_path: Path | None = None,
     new_session: bool = False,
@@ -42,6 +54,7 @@ def start_gunicorn(
     in the project's directory, its access log (when extra turns it on) without secrets; its output goes to log_path
     (else inherited)."""
     command = [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers)]
+    threads = procfile_threads(app_spec) if threads is None else threads
     command += ["--worker-class", WORKER_CLASS, "--threads", str(threads), "--logger-class", LOGGER_CLASS, *extra, app_spec]
     output = open(log_path, "ab") if log_path else None  # noqa: SIM115 - the child keeps it; closed when it ends
     try:

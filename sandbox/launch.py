@@ -52,7 +52,7 @@ class Server:
 
 def _start(app: str, port: int, env: dict[str, str], scratch: Path, name: str, host: str, workers: int, path: str) -> Server:
     log_path = scratch / f"{name}.log"
-    process = start_gunicorn(app, port, env, host=host, workers=workers, threads=8, log_path=log_path, new_session=True)
+    process = start_gunicorn(app, port, env, host=host, workers=workers, log_path=log_path, new_session=True)
     server = Server(f"http://{host}:{port}", process, log_path=log_path)
     try:
         wait_http(f"{server.root}{path}", timeout=START_TIMEOUT_S, processes=[process])
