@@ -184,7 +184,7 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=16, help="wrk connections")
     parser.add_argument("--repeat", type=int, default=3, help="rounds per server and call; the best is kept")
     parser.add_argument("--workers", type=int, default=2, help="the sandbox's gunicorn workers (the Procfile's default)")
-    parser.add_argument("--threads", type=int, default=serving.procfile_threads(SANDBOX_APP), help="threads a worker (the Procfile's)")
+    parser.add_argument("--threads", type=int, default=serving.threads_for(SANDBOX_APP), help="threads a worker (the Procfile's)")
     parser.add_argument("--spec", type=Path, default=ROOT.parent / "shared" / "reference" / "hipchat_api_v2.yaml")
     args = parser.parse_args()
     if not args.spec.exists():

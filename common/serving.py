@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import signal
 import socket
 import subprocess
@@ -19,17 +18,16 @@ from common.accesslog import LOGGER_CLASS
 from common.headfirst import WORKER_CLASS
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_THREADS = 8  # an app no Procfile line serves
+DEFAULT_THREADS = 8
+# Threads a gunicorn worker of each app gets, where it is not DEFAULT_THREADS. The Procfile's lines say the same
+# (tests/common/test_serving.py holds them together); make run, the launcher, the pytest plugin and the benchmarks start
+# each app with these. The sandbox's requests seldom wait on the network (an add-on's installation does): 2 threads cut
+# its context switches (docs/deployment.md).
+THREADS = {"sandbox.app:create_app()": 2}
 
 
-def procfile_threads(app_spec: str) -> int:
-    """The --threads of the Procfile line that serves app_spec: the one place a server's thread count is declared
-    (make run, the launcher and the benchmarks start each server as the Procfile does)."""
-    for line in (ROOT / "Procfile").read_text().splitlines():
-        found = re.search(r"--threads\s+(\d+)\b", line)
-        if found and line.rstrip().endswith((f"'{app_spec}'", f'"{app_spec}"', f" {app_spec}")):
-            return int(found.group(1))
-    return DEFAULT_THREADS
+def threads_for(app_spec: str) -> int:
+    return THREADS.get(app_spec, DEFAULT_THREADS)
 
 
 def free_port() -> int:
@@ -54,7 +52,7 @@ def start_gunicorn(
     in the project's directory, its access log (when extra turns it on) without secrets; its output goes to log_path
     (else inherited)."""
     command = [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers)]
-    threads = procfile_threads(app_spec) if threads is None else threads
+    threads = threads_for(app_spec) if threads is None else threads
     command += ["--worker-class", WORKER_CLASS, "--threads", str(threads), "--logger-class", LOGGER_CLASS, *extra, app_spec]
     output = open(log_path, "ab") if log_path else None  # noqa: SIM115 - the child keeps it; closed when it ends
     try:
