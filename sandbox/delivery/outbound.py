@@ -1,23 +1,30 @@
 """Requests the sandbox makes to an add-on besides webhooks: fetching its descriptor, the installation POST, the
 uninstall DELETE.
 
-Add-ons under development run on loopback, so loopback is allowed here. What keeps a misbehaving add-on from hurting
-the sandbox: a short timeout on every read and on the whole exchange, answers read up to a bound (a descriptor
-larger than MAX_DESCRIPTOR_BYTES is refused, other answers are cut), no proxy from the environment, and redirects
-followed only to the same origin (scheme, host and port) and only for the descriptor's GET: the installation POST and
-the DELETE are never redirected, a 3xx is their failure.
+Each is one exchange under one deadline of `timeout` seconds (common.deadline), redirects included: connect, request,
+status line, headers and body all within it, and the exchange's sockets shut down when it passes, so an add-on that
+drips its answer a byte at a time cannot hold an install (nor the sandbox thread serving it) any longer; the failure
+says "no answer within N s". Its connections are sandbox.delivery.targets.session()'s, pinned to the addresses the
+URL's host was looked up to once (common/pinned.py). Answers are read up to a bound (a descriptor larger than
+MAX_DESCRIPTOR_BYTES is refused, other answers are cut), and no proxy comes from the environment.
+
+The descriptor's GET is the installer's own choice of URL, and add-ons under development run on loopback: loopback and
+private addresses are allowed for it, its host looked up and pinned without the webhook target rules. It alone follows
+redirects, and only within its origin (scheme, host and port, as the connection reads them: the addresses pinned for
+the URL serve every hop), at most MAX_REDIRECTS of them.
 
 The installation POST (it carries the oauthSecret) and the uninstall DELETE go only where a webhook may
 (sandbox.delivery.targets: never the sandbox itself under any spelling of its address, only SANDBOX_WEBHOOK_ALLOWED_HOSTS
-when set), the host looked up once and the connection pinned to the address that was checked (common/pinned.py):
-a descriptor cannot aim its installation at the sandbox's admin side or at a service outside the allowed hosts
-(issue 13, item 3). The descriptor's GET is the installer's own choice of URL and keeps the rules above.
+when set), the connection pinned to the addresses that were checked: a descriptor cannot aim its installation at the
+sandbox's admin side or at a service outside the allowed hosts (issue 13, item 3). They are never redirected: a 3xx
+is their failure.
 """
 
 from __future__ import annotations
 
 import json
-import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -52,18 +59,34 @@ class Answer:
         return self.body[:limit].decode("utf-8", "replace").strip()
 
 
-def _session() -> requests.Session:
-    session = requests.Session()
-    session.trust_env = False  # no proxy or .netrc from the environment
-    return session
+@dataclass(frozen=True)
+class Origin:
+    """Where a URL leads, as its connection reads it: the scheme, and the host and port (targets.endpoint)."""
+
+    scheme: str
+    endpoint: targets.Endpoint
 
 
-def _origin(url: str) -> tuple[str, str]:
-    parts = urlsplit(url)
-    return parts.scheme.lower(), parts.netloc.lower()
+def _origin(url: str) -> Origin:
+    """url's origin; TargetRefused for a URL that is not plainly one http(s) place."""
+    endpoint = targets.endpoint(url)
+    return Origin(urlsplit(url).scheme.lower(), endpoint)
 
 
-def _read(response: requests.Response, limit: int, deadline: float, refuse_larger: bool) -> bytes:
+@contextmanager
+def _exchange(timeout: float, addresses: list[str]) -> Iterator[tuple[Deadline, requests.Session]]:
+    """One exchange with the add-on: its connections go to these addresses only, and all of it lives within timeout
+    seconds (the deadline shuts its sockets down when it passes). A failure once the deadline has passed says so."""
+    with Deadline(timeout) as deadline, targets.session() as session, targets.pinned(addresses):
+        try:
+            yield deadline, session
+        except AddonUnreachable:
+            if deadline.expired or deadline.remaining() == 0:
+                raise AddonUnreachable(f"no answer within {timeout:g} s") from None
+            raise
+
+
+def _read(response: requests.Response, limit: int, deadline: Deadline, refuse_larger: bool) -> bytes:
     """The body, up to limit bytes; AddonUnreachable when larger (refuse_larger) or slower than the deadline."""
     data = bytearray()
     try:
@@ -73,10 +96,12 @@ def _read(response: requests.Response, limit: int, deadline: float, refuse_large
                 if refuse_larger:
                     raise AddonUnreachable(f"the answer is larger than {limit} bytes")
                 return bytes(data[:limit])
-            if time.monotonic() > deadline:
+            if deadline.remaining() == 0:  # the deadline's timer shuts the socket down too; this does not wait for it
                 raise AddonUnreachable("the answer took too long to arrive")
     except (urllib3.exceptions.HTTPError, OSError):
         raise AddonUnreachable("the answer broke off or stalled") from None
+    if deadline.expired:  # the deadline cut the answer short, though its framing may not show it (a body read to close)
+        raise AddonUnreachable("the answer took too long to arrive")
     return bytes(data)
 
 
@@ -91,44 +116,53 @@ def _request(session: requests.Session, method: str, url: str, timeout: float, *
         raise AddonUnreachable(f"the request failed ({type(error).__name__})") from None
 
 
+def _redirected(url: str, location: str, origin: Origin) -> str:
+    """Where a redirect leads, if within origin; AddonUnreachable otherwise."""
+    target = urljoin(url, location)
+    try:
+        same = _origin(target) == origin
+    except targets.TargetRefused as refused:
+        raise AddonUnreachable(f"it redirects to {target}: {refused}") from None
+    if not same:
+        raise AddonUnreachable(f"it redirects to another origin ({target}); redirects are followed within one origin only")
+    return target
+
+
 def get_json(url: str, timeout: float) -> Any:
-    """GET a JSON document (a descriptor), following same-origin redirects only."""
-    deadline = time.monotonic() + timeout
-    with _session() as session:
-        for _ in range(MAX_REDIRECTS + 1):
-            response = _request(session, "GET", url, timeout)
-            with response:
-                if response.is_redirect:
-                    target = urljoin(url, response.headers.get("Location", ""))
-                    if _origin(target) != _origin(url):
-                        raise AddonUnreachable(f"it redirects to another origin ({target}); redirects are followed within one origin only")
-                    url = target
-                    continue
-                if not 200 <= response.status_code < 300:
-                    raise AddonUnreachable(f"it answered HTTP {response.status_code}")
-                body = _read(response, MAX_DESCRIPTOR_BYTES, deadline, refuse_larger=True)
-            try:
-                return json.loads(body)
-            except ValueError:
-                raise AddonUnreachable("the answer is not JSON") from None
+    """GET a JSON document (a descriptor) within one deadline of timeout seconds, following same-origin redirects only.
+    Any address the host resolves to is allowed, loopback included (no webhook target rule)."""
+    try:
+        origin = _origin(url)
+        addresses = targets.addresses_of(origin.endpoint)
+    except (targets.TargetRefused, targets.LookupFailed) as refused:
+        raise AddonUnreachable(str(refused)) from None
+    with _exchange(timeout, addresses) as (deadline, session):
+        body = _get(session, url, origin, deadline, timeout)
+    try:
+        return json.loads(body)
+    except ValueError:
+        raise AddonUnreachable("the answer is not JSON") from None
+
+
+def _get(session: requests.Session, url: str, origin: Origin, deadline: Deadline, timeout: float) -> bytes:
+    """The body at url, after redirects within origin (whose addresses the session's connections are pinned to)."""
+    for _ in range(MAX_REDIRECTS + 1):
+        with _request(session, "GET", url, timeout) as response:
+            if response.is_redirect:
+                url = _redirected(url, response.headers.get("Location", ""), origin)
+                continue
+            if not 200 <= response.status_code < 300:
+                raise AddonUnreachable(f"it answered HTTP {response.status_code}")
+            return _read(response, MAX_DESCRIPTOR_BYTES, deadline, refuse_larger=True)
     raise AddonUnreachable(f"more than {MAX_REDIRECTS} redirects")
 
 
 def send(method: str, url: str, timeout: float, body: dict[str, Any] | None = None) -> Answer:
     """POST or DELETE to the add-on, to a checked address only and never redirected; the answer's body is cut at
     MAX_ANSWER_BYTES. AddonUnreachable saying why when the target rules refuse the URL (nothing is sent)."""
-    deadline = time.monotonic() + timeout
     try:
         addresses = targets.checked_addresses(url, targets.sandbox().settings, targets.own_now())
     except (targets.TargetRefused, targets.LookupFailed) as refused:
         raise AddonUnreachable(f"refused: {refused}") from None
-    # The target's connections live within a whole-exchange deadline (common.deadline), which shuts them down when it
-    # passes: a callback that drips its answer cannot hold the installation longer than the timeout.
-    with Deadline(timeout) as exchange, targets.session() as session, targets.pinned(addresses):
-        try:
-            with _request(session, method, url, timeout, json=body) as response:
-                return Answer(response.status_code, _read(response, MAX_ANSWER_BYTES, deadline, refuse_larger=False))
-        except AddonUnreachable:
-            if exchange.expired:
-                raise AddonUnreachable(f"no answer within {timeout:g} s") from None
-            raise
+    with _exchange(timeout, addresses) as (deadline, session), _request(session, method, url, timeout, json=body) as response:
+        return Answer(response.status_code, _read(response, MAX_ANSWER_BYTES, deadline, refuse_larger=False))

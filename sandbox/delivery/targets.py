@@ -10,6 +10,9 @@ this machine's names and every address of this machine (loopback, 0.0.0.0, its i
 Checked when a webhook is created (check(): a 400 naming the field) and again at delivery (checked_addresses()), where
 the host is looked up once, every address it gives is judged, and the connection goes to one of those very addresses
 (Pinned), so that DNS cannot answer one address to the check and another to the connect. Redirects are not followed.
+
+An add-on's descriptor GET (sandbox.delivery.outbound) takes the same connections (endpoint(), addresses_of(), pinned(),
+session()) without the rules: its URL is the installer's own choice, and may be loopback.
 """
 
 from __future__ import annotations
@@ -197,17 +200,23 @@ def check(url: str, field: str = "url") -> None:
         raise bad_request(f"Invalid value for '{field}': {refused}", field, "target", url) from None
 
 
+def addresses_of(target: Endpoint) -> list[str]:
+    """The addresses target's host resolves to, looked up once (no rule applied); LookupFailed when it does not resolve."""
+    addresses = look_up(target.host, target.port)
+    if not addresses:
+        raise LookupFailed(f"the host {target.host} could not be resolved")
+    return addresses
+
+
 def checked_addresses(url: str, settings: SandboxSettings, own: Iterable[Endpoint]) -> list[str]:
     """At delivery: the addresses url's host resolves to, looked up once, each judged; TargetRefused for any refused,
     LookupFailed when the name does not resolve."""
     own = set(own)
     target = judge(url, settings, own)
-    addresses = look_up(target.host, target.port)
+    addresses = addresses_of(target)
     for address in addresses:
         if points_at(Endpoint(host_key(address), target.port), own):
             raise TargetRefused(f"{target.host} resolves to {address}, the sandbox itself")
-    if not addresses:
-        raise LookupFailed(f"the host {target.host} could not be resolved")
     return addresses
 
 
@@ -216,7 +225,7 @@ _pinned: ContextVar[tuple[str, ...]] = ContextVar("webhook_addresses", default=(
 
 @contextmanager
 def pinned(addresses: Iterable[str]) -> Iterator[None]:
-    """Connections opened inside go to these (checked) addresses only."""
+    """Connections opened inside go to these addresses only (checked ones, for a webhook)."""
     token = _pinned.set(tuple(addresses))
     try:
         yield

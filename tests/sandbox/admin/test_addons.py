@@ -13,8 +13,9 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from tests.helpers import free_port
+from tests.helpers import free_port, raw_http_server
 from tests.sandbox.conftest import Api, basic, error_of, make_app, send, stop
+from tests.sandbox.delivery.receivers import Receiver, drip_head
 from tests.sandbox.delivery.test_webhooks import received, wait_until
 
 ADDONS = "/_sandbox/api/addons"
@@ -333,6 +334,22 @@ def test_a_descriptor_that_cannot_be_fetched_is_a_502_naming_descriptor_url(api,
     assert response.status_code == 502
     error = error_of(response)
     assert error["field"] == "descriptor_url" and "HTTP 404" in error["message"]
+
+
+def test_a_descriptor_that_drips_its_head_is_a_502_naming_descriptor_url_within_the_deadline():
+    app = make_app(webhook_timeout=1.0)
+    try:
+        with raw_http_server() as start:
+            dripping = Receiver(start, drip_head(every=0.3))  # every byte within the 1 s timeout; the head would take 25 s
+            started = time.monotonic()
+            response = Api(app.test_client()).post(ADDONS, {"descriptor_url": dripping.url("/capabilities.json"), "room_id": 1})
+            elapsed = time.monotonic() - started
+        assert elapsed < 1.0 + 5  # the deadline and generous slack: a bound, not a benchmark
+        assert response.status_code == 502, response.get_json()
+        error = error_of(response)
+        assert error["field"] == "descriptor_url" and error["message"].endswith(": no answer within 1 s")
+    finally:
+        stop(app)
 
 
 def test_installing_twice_into_the_same_room_is_a_409_naming_the_first(api, httpserver):

@@ -1,5 +1,6 @@
-"""Webhook receivers on loopback sockets that misbehave on purpose (drip, answer too much, take their time), and
-count what happened: connections open at once, bytes sent, whether the sandbox hung up before the answer was done."""
+"""Webhook receivers (and add-ons serving a descriptor) on loopback sockets that misbehave on purpose (drip, answer
+too much, take their time), and count what happened: connections open at once, bytes sent, whether the sandbox hung up
+before the answer was done."""
 
 from __future__ import annotations
 
@@ -109,6 +110,19 @@ def drip(every: float, length: int = 1000) -> Answer:
             record.sent += 1
         time.sleep(every)
         return b"x"
+
+    return answer
+
+
+def drip_head(every: float) -> Answer:
+    """A 200 whose status line and headers come one byte every `every` seconds (then a JSON body, {}): each read of the
+    head gets a byte well within any per-read timeout, and the head alone would take about 90 * every seconds."""
+
+    def answer(conn: socket.socket, record: Connection) -> bytes:
+        for byte in head(length=2):
+            time.sleep(every)
+            conn.sendall(bytes([byte]))
+        return b"{}"
 
     return answer
 
