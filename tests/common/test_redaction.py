@@ -100,9 +100,10 @@ def test_a_key_beyond_ascii_is_judged_as_the_case_insensitive_pattern_judges_it(
 
 
 # ASCII pieces: a text beyond ASCII is given to the pattern itself.
-MEMBER_PIECES = [*'"\\:, {}[]_a', '": "', '":"', "token", "TOKEN", "code", "_code", "secret", "jwt", '"code', '"x_code', '\\"']
+MEMBER_PIECES = [*'"\\:, {}[]_a', '": "', '":"', '" :', '"\t\x1c:', "token", "TOKEN", "code", "_code", "secret", "jwt"]
+MEMBER_PIECES += ['"code', '"x_code', '\\"']
 JSONISH = st.lists(st.sampled_from(MEMBER_PIECES), max_size=60).map("".join)
-LINK_PIECES = ["/", "v2", "V2", "oauth", "OAuth", "token", "addon", "link", "k", "installable", '"', " "]
+LINK_PIECES = ["/", "//", "v2", "V2", "v2/", "oauth", "OAuth", "token", "addon", "link", "k", "installable", '"', " ", "?", "\\"]
 LINKISH = st.lists(st.sampled_from(LINK_PIECES), max_size=40).map("".join)
 
 
