@@ -13,14 +13,8 @@ Rejected alternatives: gevent or eventlet workers would put SQLite connections (
 sandbox's delivery and journal threads on monkey-patched greenlets, where a long SQLite call stalls every request of
 the worker; a front server (nginx) is a second program for the Procfile to start, configure and keep alive.
 
-The workers also share new connections evenly (`Shares`). They all wait on one listening socket, and the kernel
-wakes them in the same order each time, so a burst of connections (a client's pool opening, a router's keep-alive
-connections) could all land in one worker: with wrk's 16 connections, about one round in three put 16 or 14 in one
-worker, which served them on one core at a third of the throughput while the other idled. Here each worker publishes
-how many connections it holds, and one that holds more than a sibling leaves a new connection to it for ACCEPT_YIELD
-seconds before taking it itself (the sibling may be busy). Rejected: SO_REUSEPORT (gunicorn's --reuse-port), whose
-kernel hash balances only on average, and which lets a second server started on the same port by mistake share the
-connections silently instead of failing to start.
+The workers also share new connections evenly: one that holds more connections than a sibling leaves a new one to
+it for ACCEPT_YIELD seconds before taking it itself (common.shares says why, and keeps the counts).
 
 Used by every Procfile line and by common.serving (make run, the tests, the benchmarks). TLS is not terminated by
 gunicorn here (a platform's router does it); with --certfile the worker behaves as gthread.
@@ -30,11 +24,8 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import mmap
-import os
 import selectors
 import socket
-import struct
 import time
 from collections import deque
 from functools import partial
@@ -42,40 +33,14 @@ from typing import Any
 
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
+from common.shares import MAX_SLOTS, SHARES, SLOTS_PER_WORKER
+
 HEAD_DEADLINE = 10.0
 HEAD_MAX_BYTES = 1024 * 1024  # beyond gunicorn's own limits (100 fields of 8190 bytes, a 4094-byte request line)
 HEAD_END = b"\r\n\r\n"
 READ_SIZE = 65536
 WORKER_CLASS = "common.headfirst.HeadFirstWorker"
 ACCEPT_YIELD = 0.002
-SLOT = struct.Struct("qqd")  # a worker's pid, the connections it holds, when it last said so (time.monotonic)
-SLOTS_PER_WORKER = 4
-MAX_SLOTS = 256
-STALE_AFTER = 3.0  # a worker's event loop says so at least every second; a slot older than this is a gone worker's
-
-
-class Shares:
-    """The connections each worker of a server holds, in memory all of them read and write: mapped when the master
-    imports this module, before it forks the workers. A worker writes only its own slot (its age, which gunicorn
-    counts up at each spawn, modulo the slots the server uses); two live workers in one slot only make the balance
-    rougher."""
-
-    def __init__(self) -> None:
-        self.memory = mmap.mmap(-1, SLOT.size * MAX_SLOTS)
-
-    def publish(self, slot: int, connections: int, now: float) -> None:
-        SLOT.pack_into(self.memory, SLOT.size * slot, os.getpid(), connections, now)
-
-    def fewest_elsewhere(self, slot: int, now: float, used_slots: int) -> int | None:
-        """The fewest connections a live sibling holds, among the first used_slots slots; None when there is none."""
-        fewest = None
-        for index, (pid, connections, seen) in enumerate(SLOT.iter_unpack(self.memory[: SLOT.size * used_slots])):
-            if index != slot and pid and now - seen < STALE_AFTER and (fewest is None or connections < fewest):
-                fewest = connections
-        return fewest
-
-
-SHARES = Shares()
 
 
 class HeadFirstWorker(ThreadWorker):
