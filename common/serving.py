@@ -44,16 +44,17 @@ def start_gunicorn(
     host: str = "127.0.0.1",
     workers: int = 2,
     threads: int | None = None,
+    worker_class: str = WORKER_CLASS,
     extra: Sequence[str] = (),
     log_path: Path | None = None,
     new_session: bool = False,
 ) -> subprocess.Popen:
-    """gunicorn with the Procfile's workers (common.headfirst: gthread that gives a thread only to a whole request head)
-    in the project's directory, its access log (when extra turns it on) without secrets; its output goes to log_path
-    (else inherited)."""
+    """gunicorn with the Procfile's workers (common.headfirst: gthread that gives a thread only to a whole request, its
+    body up to 1 MiB included), or worker_class (a subclass of it with other limits: the tests'), in the project's
+    directory, its access log (when extra turns it on) without secrets; its output goes to log_path (else inherited)."""
     command = [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers)]
     threads = threads_for(app_spec) if threads is None else threads
-    command += ["--worker-class", WORKER_CLASS, "--threads", str(threads), "--logger-class", LOGGER_CLASS, *extra, app_spec]
+    command += ["--worker-class", worker_class, "--threads", str(threads), "--logger-class", LOGGER_CLASS, *extra, app_spec]
     output = open(log_path, "ab") if log_path else None  # noqa: SIM115 - the child keeps it; closed when it ends
     try:
         return subprocess.Popen(

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from common.headfirst import HEAD_DEADLINE, WORKER_CLASS
+from common.headfirst import REQUEST_DEADLINE, WORKER_CLASS
 from common.serving import wait_http
 from tests.helpers import ROOT, free_port, procfile_line
 
@@ -103,7 +103,7 @@ def test_slow_request_heads_neither_starve_the_server_nor_stay_open(name, path, 
             assert answer.status_code == 200
             reap_closed(open_socks, LINE_EVERY / 2)
         assert len(open_socks) == SLOW_CONNECTIONS, "slow connections were closed before their deadline"
-        bound = opened + HEAD_DEADLINE + 2 * LINE_EVERY  # the deadline, plus a loaded machine's slack
+        bound = opened + REQUEST_DEADLINE + 2 * LINE_EVERY  # the deadline, plus a loaded machine's slack
         while open_socks and time.monotonic() < bound:
             dribble(open_socks)
             reap_closed(open_socks, LINE_EVERY)
