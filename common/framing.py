@@ -3,10 +3,12 @@ of a body framed by Content-Length or by chunked transfer coding. common.headfir
 bytes to an Arrival as they come and hands the request to a thread when it says so.
 
 Only framing read exactly as gunicorn reads it is followed here; anything else (two Content-Lengths, a transfer
-coding other than a lone "chunked", chunked with a Content-Length or in HTTP/1.0, an Expect other than 100-continue,
-a folded header line) goes to a thread at the end of the head, as before: gunicorn refuses nearly all of it before
-reading a byte of body. A chunked body whose framing turns out wrong is handed over where it goes wrong, for gunicorn
-to refuse. So the event loop never decides where a request ends differently from gunicorn's parser.
+coding other than a lone "chunked", chunked with a Content-Length or in HTTP/1.0, an Expect other than 100-continue)
+goes to a thread at the end of the head, as before: gunicorn refuses nearly all of it before reading a byte of body.
+A chunked body whose framing turns out wrong is handed over where it goes wrong, for gunicorn to refuse. A head that
+gunicorn refuses for another reason (a folded line, a blank before a colon) may be read either way: gunicorn answers
+400 and closes the connection. So for a request gunicorn serves, the event loop never waits for more bytes than
+gunicorn's parser reads; handing over earlier would only leave the rest to the thread.
 
 Pure: no sockets, no clocks. The searches resume where the previous one stopped, so a body dripped a byte at a time
 costs a constant amount of scanning per read, not a rescan of everything buffered."""
@@ -14,6 +16,7 @@ costs a constant amount of scanning per read, not a rescan of everything buffere
 from __future__ import annotations
 
 import enum
+import re
 from typing import NamedTuple
 
 HEAD_END = b"\r\n\r\n"
@@ -32,38 +35,40 @@ class Framing(NamedTuple):
 
 
 UNREAD = Framing(None, False, False)  # a framing not followed here: a thread gets the request at the end of its head
+NO_BODY = Framing(0, False, False)
+# The framing fields as gunicorn reads them: a name (any case) at the start of a line and right before its colon. A
+# line of another shape is a field gunicorn refuses (it answers 400 and closes), or another field altogether.
+FRAMING_LINE = re.compile(rb"\n(content-length|transfer-encoding|expect):([^\r\n]*)", re.IGNORECASE)
 
 
-def read_framing(head: bytes) -> Framing:
+def read_framing(head: bytes | bytearray) -> Framing:
     """The framing a complete head (up to its blank line) declares, or UNREAD."""
-    lines = head.split(CRLF)
-    if lines[0] == b"":  # RFC 9112 section 2.2: one empty line may come before the request line
-        lines = lines[1:]
-    http11 = lines[0].rsplit(b" ", 1)[-1] == b"HTTP/1.1"
+    fields = FRAMING_LINE.findall(head)
+    if not fields:
+        return NO_BODY
     length: int | None = None
     codings: list[bytes] = []
     expects_continue = False
-    for line in lines[1:]:
-        if not line:
-            continue
-        name, colon, value = line.partition(b":")
-        if not colon or line[:1] in (b" ", b"\t") or name != name.strip(b" \t"):
-            return UNREAD
-        name, value = name.lower(), value.strip(b" \t")
+    for name, value in fields:
+        name, value = name.lower(), value.strip(b" \t").lower()
         if name == b"content-length":
             if length is not None or not value.isdigit():
                 return UNREAD
             length = int(value)
         elif name == b"transfer-encoding":
-            codings.append(value.lower())
-        elif name == b"expect":
-            if value.lower() != b"100-continue":
-                return UNREAD  # gunicorn answers 417
-            expects_continue = http11  # gunicorn ignores it in HTTP/1.0, as RFC 9110 says
-    if codings:
-        if codings != [b"chunked"] or length is not None or not http11:
-            return UNREAD
-        return Framing(None, True, expects_continue)
+            codings.append(value)
+        elif value == b"100-continue":
+            expects_continue = True
+        else:
+            return UNREAD  # gunicorn answers 417
+    if codings or expects_continue:
+        start = 2 if head.startswith(CRLF) else 0  # RFC 9112 section 2.2: one empty line may come first
+        http11 = head.find(b" HTTP/1.1\r\n", start, head.find(CRLF, start) + 2) >= 0
+        expects_continue = expects_continue and http11  # gunicorn ignores it in HTTP/1.0, as RFC 9110 says
+        if codings:
+            if codings != [b"chunked"] or length is not None or not http11:
+                return UNREAD
+            return Framing(None, True, expects_continue)
     return Framing(length or 0, False, expects_continue)
 
 
@@ -155,7 +160,7 @@ class Arrival:
                 self.searched = max(0, len(self.buffer) - 3)
                 return Progress.OVERSIZED if len(self.buffer) > self.head_max else Progress.MORE
             self.body_start = found + 4
-            self.framing = read_framing(bytes(self.buffer[: self.body_start]))
+            self.framing = read_framing(self.buffer[: self.body_start])
             if self.framing.chunked:
                 self.chunks = ChunkedEnd(self.body_start)
         if self.chunks is not None:

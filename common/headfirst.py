@@ -71,9 +71,7 @@ gunicorn here (a platform's router does it); with --certfile the worker behaves 
 
 from __future__ import annotations
 
-import contextlib
 import errno
-import math
 import selectors
 import socket
 import time
@@ -101,30 +99,30 @@ ACCEPT_YIELD = 0.002
 class BoundedReads:
     """The socket as a thread's parser reads it: each recv waits only for what is left of a whole deadline (`until`,
     set when a thread takes the request) and raises TimeoutError once it has passed. A timeout gunicorn sets for its
-    own drain still applies when it is shorter. Writes (the answer) do not come through here."""
+    own drain applies too, when it is shorter; it is kept here and given to the socket only for a recv, so a request
+    whose bytes are all buffered costs no system call for it. Writes (the answer) do not come through here: the
+    thread's socket stays blocking for them."""
 
     def __init__(self, sock: socket.socket) -> None:
         self.sock = sock
-        self.until = math.inf
+        self.until = 0.0  # no reads before a thread has taken a request (handle sets it)
+        self.timeout: float | None = None
 
     def recv(self, size: int) -> bytes:
-        if self.until == math.inf:
-            return self.sock.recv(size)
         left = self.until - time.monotonic()
         if left <= 0:
             raise TimeoutError("the request's read deadline has passed")
-        before = self.sock.gettimeout()
-        self.sock.settimeout(left if before is None else min(before, left))
+        self.sock.settimeout(left if self.timeout is None else min(self.timeout, left))
         try:
             return self.sock.recv(size)
         finally:
-            self.sock.settimeout(before)
+            self.sock.settimeout(None)
 
     def gettimeout(self) -> float | None:  # gunicorn's finish_body bounds its drain with these two
-        return self.sock.gettimeout()
+        return self.timeout
 
     def settimeout(self, timeout: float | None) -> None:
-        self.sock.settimeout(timeout)
+        self.timeout = timeout
 
 
 class Conn(TConn):
@@ -138,16 +136,16 @@ class Conn(TConn):
 
 
 class Pending:
-    """A request the event loop is still collecting: its bytes, its deadline, how many of its bytes count against the
-    worker's body budget, and whether the event loop has answered its Expect: 100-continue."""
+    """A request the event loop is still collecting: its bytes, how many of them count against the worker's body
+    budget, whether the event loop has answered its Expect: 100-continue, and whether the poller watches its socket."""
 
-    __slots__ = ("arrival", "continue_answered", "counted", "deadline")
+    __slots__ = ("arrival", "continue_answered", "counted", "watched")
 
-    def __init__(self, arrival: Arrival, deadline: float) -> None:
+    def __init__(self, arrival: Arrival) -> None:
         self.arrival = arrival
-        self.deadline = deadline
         self.counted = 0
         self.continue_answered = False
+        self.watched = False  # registered with the event loop's poller
 
 
 class HeadFirstWorker(ThreadWorker):
@@ -215,31 +213,43 @@ class HeadFirstWorker(ThreadWorker):
         super().wait_for_and_dispatch_events(timeout)
 
     def on_client_socket_readable(self, conn: TConn, client: socket.socket) -> None:
-        """A kept-alive connection is sending its next request: collect it as a new connection's."""
+        """A kept-alive connection is sending its next request: collect it as a new connection's, reading at once (a
+        whole request, the usual case, then goes to a thread without being watched at all)."""
         if self.cfg.is_ssl:
             super().on_client_socket_readable(conn, client)
             return
         self.poller.unregister(client)
         self.keepalived_conns.remove(conn)
-        self._collect(conn)
-        self._read(conn, client)
+        self._collect(conn, read_now=True)
 
-    def _collect(self, conn: Conn, data: bytes = b"") -> None:
-        """Start collecting a request on conn, from data when the client sent it already (pipelined)."""
-        conn.sock.setblocking(False)
-        pending = Pending(Arrival(data, HEAD_MAX_BYTES, self.body_buffer_max), time.monotonic() + self.request_deadline)
+    def _collect(self, conn: Conn, data: bytes = b"", read_now: bool = False) -> None:
+        """Collect a request on conn (non-blocking already): from data when the client sent it already (pipelined),
+        or from a read now when the socket is readable; then watch it for the rest, unless that was all of it."""
+        pending = Pending(Arrival(data, HEAD_MAX_BYTES, self.body_buffer_max))
         self.pending[conn] = pending
-        self.deadlines.append((pending.deadline, conn))
-        self.poller.register(conn.sock, selectors.EVENT_READ, partial(self._read, conn))
-        if data:
+        self.deadlines.append((time.monotonic() + self.request_deadline, conn))
+        if read_now:
+            self._read(conn, conn.sock)
+        elif data:
             self._advance(conn, pending, pending.arrival.progress())
+        if self.pending.get(conn) is pending and conn not in self.paused:
+            self._watch(conn, pending)
+
+    def _watch(self, conn: Conn, pending: Pending) -> None:
+        self.poller.register(conn.sock, selectors.EVENT_READ, partial(self._read, conn))
+        pending.watched = True
+
+    def _unwatch(self, conn: Conn, pending: Pending) -> None:
+        if pending.watched:  # not with a KeyError: selectors would make it from the socket's repr, two system calls
+            self.poller.unregister(conn.sock)
+            pending.watched = False
 
     def _read(self, conn: Conn, client: socket.socket) -> None:
         pending = self.pending.get(conn)
         if pending is None:  # already handed over or closed
             return
         if pending.arrival.in_body and self.buffered >= self.body_buffer_total:
-            self.poller.unregister(client)  # backpressure: the body waits in the kernel (and the client) for room
+            self._unwatch(conn, pending)  # backpressure: the body waits in the kernel (then in the client) for room
             self.paused[conn] = None
             return
         try:
@@ -287,7 +297,8 @@ class HeadFirstWorker(ThreadWorker):
         """Give the request to a thread: what the event loop read goes to gunicorn's parser, as if read from the
         socket, and the thread reads anything more within body_deadline."""
         self._forget(conn)
-        self.held[conn] = pending.counted
+        if pending.counted:
+            self.held[conn] = pending.counted
         conn.init()  # makes the parser (once per connection) and sets the socket blocking
         if conn.reads is None:
             conn.reads = conn.parser.unreader.sock = BoundedReads(conn.sock)
@@ -311,24 +322,27 @@ class HeadFirstWorker(ThreadWorker):
         """The thread is done: the request's bytes leave the budget. Bytes the client sent after the request, which
         the thread's parser read ahead (pipelined), are collected as a new request, not handed straight to a thread
         that would block on the rest of them."""
-        self._release(self.held.pop(conn, 0))
+        if self.held:
+            self._release(self.held.pop(conn, 0))
         if self._kept_with_bytes_after(conn, fs):
+            conn.sock.setblocking(False)
             self._collect(conn, conn.parser.unreader.take_buffered())
             return
         super().finish_request(conn, fs)
 
     def _kept_with_bytes_after(self, conn: TConn, fs: Future[Any]) -> bool:
-        if not isinstance(conn, Conn) or fs.cancelled() or fs.exception() is not None or fs.result() is not True:
+        if not isinstance(conn, Conn) or not conn.parser.unreader.buf.getvalue():
             return False
-        return bool(conn.parser.unreader.buf.getvalue())
+        return not fs.cancelled() and fs.exception() is None and fs.result() is True
 
     def _forget(self, conn: Conn) -> Pending | None:
         """Stop collecting on conn: no more reads, no deadline, no pause."""
-        with contextlib.suppress(KeyError, ValueError, OSError):
-            self.poller.unregister(conn.sock)
-        self.paused.pop(conn, None)
-        self.deadlines = deque(entry for entry in self.deadlines if entry[1] is not conn)
-        return self.pending.pop(conn, None)
+        pending = self.pending.pop(conn, None)
+        if pending is not None:
+            self._unwatch(conn, pending)
+            self.paused.pop(conn, None)
+            self.deadlines = deque(entry for entry in self.deadlines if entry[1] is not conn)
+        return pending
 
     def _drop(self, conn: Conn) -> None:
         pending = self._forget(conn)
@@ -344,7 +358,7 @@ class HeadFirstWorker(ThreadWorker):
         self.buffered -= count
         if self.buffered < self.body_buffer_total:
             for conn in self.paused:
-                self.poller.register(conn.sock, selectors.EVENT_READ, partial(self._read, conn))
+                self._watch(conn, self.pending[conn])
             self.paused.clear()
 
     def murder_keepalived(self, force: bool = False) -> None:
