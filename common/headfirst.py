@@ -22,7 +22,8 @@ What gets a thread when:
   application left unread) is bounded as a whole by BODY_DEADLINE from when the thread takes the request: each recv
   gets only the time left (BoundedReads), and once none is left raises TimeoutError. The application sees a read
   error (werkzeug: a client gone away), gunicorn closes the connection, and the thread is free. 60 s: the largest
-  body the servers accept by default (FILE_MAX_BYTES + RUNTIME_MAX_BODY_BYTES, 26 MiB) then needs 3.5 Mbit/s.
+  bodies the servers accept by default (the sandbox's SANDBOX_MAX_UPLOAD_BYTES, 32 MiB; the runtime's FILE_MAX_BYTES
+  + RUNTIME_MAX_BODY_BYTES, 26 MiB) then need 4.5 Mbit/s.
 - Chunked bodies are collected as Content-Length ones are: common.framing follows the chunk framing as gunicorn's
   ChunkedReader reads it (sizes, CRLFs, the trailer section), its framing bytes counted against the same cap, under
   the same deadline; a chunked body that grows past the cap goes to a thread where it stands.
@@ -59,8 +60,9 @@ body. Answering 503 when the budget is full: a burst would be refused instead of
 budget (64 KiB x 1000 connections): calls between 64 KiB and 1 MiB would go back to a thread each.
 
 Not covered: a body over the cap still gets a thread, for at most BODY_DEADLINE; as many clients as threads claiming
-large bodies and dripping them hold all the threads for that long. A thread's answer is written with blocking writes:
-a client that does not read a large answer holds the thread until the kernel's buffer takes the rest.
+large bodies and dripping them (2 a worker for the sandbox's line) hold all the threads for that long. A thread's
+answer is written with blocking writes: a client that does not read a large answer holds the thread until the
+kernel's buffer takes the rest.
 
 The workers also share new connections evenly: one that holds more connections than a sibling leaves a new one to
 it for ACCEPT_YIELD seconds before taking it itself (common.shares says why, and keeps the counts).
