@@ -13,7 +13,7 @@ import pytest
 from sandbox.http.paging import Page
 from sandbox.model.history import Options, Scope, page_query
 from sandbox.store import clock
-from sandbox.store.db import Database
+from sandbox.store.db import CHECKPOINT_EVERY, Database
 from sandbox.store.migrations import DELIVERY_QUEUE, MIGRATIONS
 
 
@@ -164,3 +164,33 @@ def test_fetch_all_answers_one_statement_s_rows_and_is_part_of_an_open_transacti
         conn.execute("ROLLBACK")  # what fetch_all read inside was the transaction's own, uncommitted write
         conn.execute("BEGIN")
     assert db.fetch_all("SELECT value FROM meta WHERE key = ?", ("fetched",)) == []
+
+
+def test_a_commit_never_checkpoints_the_wal_itself(tmp_path):
+    db = Database(str(tmp_path / "c.db"))
+    db.migrate()
+    with db.read() as conn:
+        assert conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0  # a checkpoint inside COMMIT holds the write lock
+    db.close()
+
+
+def test_every_so_many_commits_a_thread_of_its_own_checkpoints_the_wal_into_the_database(tmp_path):
+    path = tmp_path / "c.db"
+    db = Database(str(path))
+    db.migrate()
+    with db.write() as conn:
+        conn.execute("CREATE TABLE blobs (data BLOB)")
+    before = path.stat().st_size
+    checkpointers_before = {thread.ident for thread in threading.enumerate() if thread.name == "sandbox-checkpoint"}
+    for _ in range(CHECKPOINT_EVERY):
+        with db.write() as conn:
+            conn.execute("INSERT INTO blobs VALUES (?)", (b"x" * 8192,))
+    deadline = time.monotonic() + 20
+    while path.stat().st_size < before + CHECKPOINT_EVERY * 8192 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert path.stat().st_size >= before + CHECKPOINT_EVERY * 8192, "the rows are still only in the WAL"
+    started = [t for t in threading.enumerate() if t.name == "sandbox-checkpoint" and t.ident not in checkpointers_before]
+    assert len(started) == 1
+    db.close()
+    started[0].join(10)
+    assert not started[0].is_alive(), "closing the database stops its checkpointer"
