@@ -351,4 +351,14 @@ UPDATE delivery_attempts SET ended = CASE
     ELSE 'unreachable' END;
 """
 
-MIGRATIONS: list[str] = [INITIAL, ADMIN_CREDENTIALS, INSTALLATIONS, CONSENT, FAULTS, DELIVERY_QUEUE]
+# A message is a room's or a private chat's, never both: each history index holds only the messages of its kind, so a
+# send writes one index page fewer (a room notification wrote an entry with chat NULL). Reads name the room or the chat
+# with "=", which tells SQLite the column is not NULL, so they use these as before.
+PARTIAL_HISTORY_INDEXES = """
+DROP INDEX messages_room;
+CREATE INDEX messages_room ON messages(room_id, ts, seq) WHERE room_id IS NOT NULL;
+DROP INDEX messages_chat;
+CREATE INDEX messages_chat ON messages(chat, ts, seq) WHERE chat IS NOT NULL;
+"""
+
+MIGRATIONS: list[str] = [INITIAL, ADMIN_CREDENTIALS, INSTALLATIONS, CONSENT, FAULTS, DELIVERY_QUEUE, PARTIAL_HISTORY_INDEXES]

@@ -194,3 +194,15 @@ def test_every_so_many_commits_a_thread_of_its_own_checkpoints_the_wal_into_the_
     db.close()
     started[0].join(10)
     assert not started[0].is_alive(), "closing the database stops its checkpointer"
+
+
+@pytest.mark.parametrize(("scope", "index"), [(Scope("room_id", 2), "messages_room"), (Scope("chat", "1:2"), "messages_chat")])
+def test_a_history_page_is_read_from_its_partial_index(scope, index):
+    db = Database(":memory:")
+    db.migrate()
+    options = Options(Page(0, 100), None, None, True, False, clock.UTC, False)
+    sql, args = page_query(scope, options)
+    plan = " ".join(row[3] for row in db.connection().execute("EXPLAIN QUERY PLAN " + sql, args))
+    assert f"USING INDEX {index}" in plan and "TEMP B-TREE" not in plan
+    created = db.connection().execute("SELECT sql FROM sqlite_master WHERE name = ?", (index,)).fetchone()[0]
+    assert "IS NOT NULL" in created  # a send writes only the index of its kind
