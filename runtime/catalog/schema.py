@@ -3,8 +3,6 @@ fastjsonschema for the hot path. The catalog compiles them when it loads; argume
 
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -12,6 +10,8 @@ import fastjsonschema
 import jsonschema
 from jsonschema import ValidationError
 from jsonschema.protocols import Validator as SchemaValidator
+
+from common.jsonpattern import pattern_keyword
 
 # fastjsonschema's compiled check: returns the data when valid, raises JsonSchemaException when not.
 FastCheck = Callable[[Any], Any]
@@ -44,17 +44,6 @@ def wires_of(spec: dict[str, Any]) -> list[dict[str, Any]]:
     return wire if isinstance(wire, list) else [wire]
 
 
-def _ecma_pattern(validator: SchemaValidator, pattern: str, instance: Any, schema: Mapping[str, Any]) -> Iterator[ValidationError]:
-    """JSON Schema patterns are ECMA-262, where a final $ does not match before a trailing newline as Python's does."""
-    if validator.is_type(instance, "string") and not _compiled(pattern).search(instance):
-        yield ValidationError(f"{instance!r} does not match {pattern!r}")
-
-
-@functools.cache
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(re.sub(r"(?<!\\)\$", r"\\Z", pattern))
-
-
 def _first_error_per_property(
     validator: Any, properties: dict[str, Any], instance: Any, schema: Mapping[str, Any]  # Any: descend is not in the Validator protocol
 ) -> Iterator[ValidationError]:
@@ -73,7 +62,7 @@ def _first_error_per_property(
 
 
 Validator = jsonschema.validators.extend(
-    jsonschema.Draft202012Validator, {"pattern": _ecma_pattern, "properties": _first_error_per_property}
+    jsonschema.Draft202012Validator, {"pattern": pattern_keyword, "properties": _first_error_per_property}
 )
 
 

@@ -7,7 +7,7 @@ that mean the same in both drafts, so it never accepts a body jsonschema refuses
 A pattern is read as JSON Schema says, an ECMA-262 regular expression, where $ is the end of the input. Python's $ also
 matches before a final newline, so "key" and a newline would pass ^[a-z]+$, and a fault's header value holding one
 would pass ^[^\r\n\x00]*$. Both checks write a pattern's every unescaped $ as \Z: fastjsonschema does so itself, and
-jsonschema's pattern keyword is replaced here by one that does the same (ecma_pattern). The schemas keep ECMA's $, as
+jsonschema's pattern keyword is replaced by one that does the same (common.jsonpattern). The schemas keep ECMA's $, as
 served to add-ons (/v2/capabilities/addon/schema), and every jsonschema check of the sandbox is made here (checker).
 """
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any, cast
 
 import fastjsonschema
@@ -25,6 +25,7 @@ from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError, best_match
 from jsonschema.protocols import Validator
 
+from common.jsonpattern import pattern_keyword
 from common.text import first_lone_surrogate
 from sandbox.http.errors import HipChatError, bad_request, missing_field
 from sandbox.http.schemas import SCHEMAS
@@ -73,8 +74,6 @@ SAME_IN_DRAFT_07 = frozenset(
         "type",
     }
 )
-# An unescaped $, as fastjsonschema finds it (fastjsonschema.draft04.DOLLAR_FINDER) to write it as \Z.
-UNESCAPED_DOLLAR = re.compile(r"(?<!\\)\$")
 
 
 class UnsafeFastCheck(ValueError):
@@ -99,19 +98,8 @@ def json_body(required: bool = True) -> dict[str, Any]:
     return body
 
 
-@functools.cache
-def ecma_pattern(pattern: str) -> re.Pattern[str]:
-    """The pattern as ECMA-262 reads it, and as fastjsonschema compiles it: every unescaped $ is the end of the input."""
-    return re.compile(UNESCAPED_DOLLAR.sub(r"\\Z", pattern))
-
-
-def _pattern(check: Validator, pattern: str, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
-    if check.is_type(instance, "string") and not ecma_pattern(pattern).search(instance):
-        yield ValidationError(f"{instance!r} does not match {pattern!r}")  # jsonschema's own words
-
-
 # Draft 2020-12 with ECMA's $ in its patterns: the only jsonschema validator the sandbox checks with (checker).
-EcmaValidator = validators.extend(Draft202012Validator, {"pattern": _pattern})
+EcmaValidator = validators.extend(Draft202012Validator, {"pattern": pattern_keyword})
 
 
 def checker(schema: dict[str, Any]) -> Validator:
@@ -134,7 +122,7 @@ def fast_check(name: str) -> FastCheck:
 def compile_fast_check(name: str, schema: dict[str, Any]) -> FastCheck:
     """The schema compiled to Python code by fastjsonschema: accepts only bodies jsonschema accepts (see same_in_draft_07)."""
     same_in_draft_07(name, schema)
-    # fastjsonschema writes a pattern's $ as \Z, as ecma_pattern does for jsonschema: both read a pattern alike.
+    # fastjsonschema writes a pattern's $ as \Z, as common.jsonpattern does for jsonschema: both read a pattern alike.
     try:
         return fastjsonschema.compile({**schema, "$schema": DRAFT_07})
     except re.error as exc:  # that \Z inside a [...] set, where it is no escape
