@@ -117,7 +117,8 @@ def start_prism(binary: Path, spec: Path, port: int, log: Path) -> subprocess.Po
     return process
 
 
-def start_sandbox(work: Path, port: int, workers: int, threads: int) -> subprocess.Popen:
+def start_sandbox(work: Path, port: int, workers: int, threads: int, root: Path = ROOT) -> subprocess.Popen:
+    """The sandbox of the checkout at root on an empty database in work, its admin token TOKEN, once it answers."""
     env = {
         "SANDBOX_DB": str(work / "sandbox.db"),
         "SANDBOX_PUBLIC_URL": f"http://127.0.0.1:{port}",
@@ -127,7 +128,7 @@ def start_sandbox(work: Path, port: int, workers: int, threads: int) -> subproce
     }
     log = work / "sandbox.log"
     process = serving.start_gunicorn(
-        SANDBOX_APP, port, env, workers=workers, threads=threads, log_path=log, new_session=True
+        SANDBOX_APP, port, env, workers=workers, threads=threads, log_path=log, new_session=True, root=root
     )
     serving.wait_http(f"http://127.0.0.1:{port}/v2/capabilities", processes=[process])
     return process

@@ -20,27 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.peer_bench import CALLS, SANDBOX_APP, TOKEN, ensure_wrk, sandbox_rooms, wrk, wrk_script  # noqa: E402
+from bench.peer_bench import CALLS, SANDBOX_APP, ensure_wrk, sandbox_rooms, start_sandbox, wrk, wrk_script  # noqa: E402
 from common import serving  # noqa: E402
-
-
-def start(source: Path, work: Path, threads: int) -> tuple[subprocess.Popen, str]:
-    port = serving.free_port()
-    env = {
-        "SANDBOX_DB": str(work / "sandbox.db"),
-        "SANDBOX_PUBLIC_URL": f"http://127.0.0.1:{port}",
-        "SANDBOX_ADMIN_TOKEN": TOKEN,
-        "SANDBOX_DEMO": "false",
-        "SANDBOX_BANNER": "false",
-        "PYTHONPATH": str(source),
-    }
-    command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2"]
-    command += ["--worker-class", "common.headfirst.HeadFirstWorker", "--threads", str(threads), SANDBOX_APP]
-    with (work / "sandbox.log").open("ab") as log:
-        env = {**os.environ, **env}
-        process = subprocess.Popen(command, cwd=source, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    serving.wait_http(f"http://127.0.0.1:{port}/v2/capabilities", processes=[process])
-    return process, f"http://127.0.0.1:{port}"
 
 
 def counters(master: subprocess.Popen) -> tuple[int, int]:
@@ -64,6 +45,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=6.0)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2, help="the sandbox's gunicorn workers (the Procfile's default)")
     parser.add_argument("--threads", type=int, default=serving.threads_for(SANDBOX_APP))
     args = parser.parse_args()
     ensure_wrk()
@@ -73,17 +55,20 @@ def main() -> int:
         scratch = Path(name)
         base_tree = scratch / "tree"
         subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(base_tree), args.base], check=True)
+        processes: list[subprocess.Popen] = []
         servers: list[tuple[str, subprocess.Popen, str, Path]] = []
         try:
             for label, source in ((f"base {args.base}", base_tree), ("working tree", ROOT)):
                 work = scratch / f"run-{label.split()[0]}"
                 work.mkdir()
-                process, base_url = start(source, work, args.threads)
-                script = wrk_script(call, work)
-                servers.append((label, process, base_url, script))
+                port = serving.free_port()
+                process = start_sandbox(work, port, args.workers, args.threads, root=source)
+                processes.append(process)
+                base_url = f"http://127.0.0.1:{port}"
                 url = f"{base_url}/v2{call.path.format(room=sandbox_rooms(base_url).get(args.call, 1))}"
-                servers[-1] = (label, process, url, script)
+                script = wrk_script(call, work)
                 wrk(url, script, 1, args.connections)  # warm-up
+                servers.append((label, process, url, script))
             for _ in range(args.rounds):
                 for label, process, url, script in servers:
                     ticks, switches = counters(process)
@@ -98,7 +83,7 @@ def main() -> int:
                         flush=True,
                     )
         finally:
-            for _, process, _, _ in servers:
+            for process in processes:
                 serving.stop_server(process)
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(base_tree)], check=False)
     return 0

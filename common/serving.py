@@ -48,10 +48,12 @@ def start_gunicorn(
     extra: Sequence[str] = (),
     log_path: Path | None = None,
     new_session: bool = False,
+    root: Path = ROOT,
 ) -> subprocess.Popen:
     """gunicorn with the Procfile's workers (common.headfirst: gthread that gives a thread only to a whole request, its
     body up to 1 MiB included), or worker_class (a subclass of it with other limits: the tests'), in the project's
-    directory, its access log (when extra turns it on) without secrets; its output goes to log_path (else inherited)."""
+    directory (or root: another checkout of it, as bench/side_by_side.py serves), its access log (when extra turns it
+    on) without secrets; its output goes to log_path (else inherited)."""
     command = [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers)]
     threads = threads_for(app_spec) if threads is None else threads
     command += ["--worker-class", worker_class, "--threads", str(threads), "--logger-class", LOGGER_CLASS, *extra, app_spec]
@@ -59,8 +61,8 @@ def start_gunicorn(
     try:
         return subprocess.Popen(
             command,
-            cwd=ROOT,
-            env={**os.environ, "PYTHONPATH": str(ROOT), **env},
+            cwd=root,
+            env={**os.environ, "PYTHONPATH": str(root), **env},
             stdout=output,
             stderr=subprocess.STDOUT if output else None,
             start_new_session=new_session,
