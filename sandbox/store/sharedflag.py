@@ -19,25 +19,23 @@ import os
 
 class SharedFlag:
     def __init__(self, database_path: str, name: str) -> None:
-        self._memory: bytearray | None = None
-        self._map: mmap.mmap | None = None
+        self._byte: bytearray | mmap.mmap | None
         if database_path == ":memory:":
-            self._memory = bytearray(b"\x01")
+            self._byte = bytearray(b"\x01")
             return
         fd = os.open(f"{database_path}-{name}.flag", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
         try:
             if os.fstat(fd).st_size < 1:
                 os.pwrite(fd, b"\x01", 0)
-            self._map = mmap.mmap(fd, 1)  # MAP_SHARED: every process that maps the file sees one byte
+            self._byte = mmap.mmap(fd, 1)  # MAP_SHARED: every process that maps the file sees one byte
         finally:
             os.close(fd)  # the mapping stays
         self.raise_()
 
     def _bytes(self) -> bytearray | mmap.mmap:
-        found = self._memory if self._memory is not None else self._map
-        if found is None:
+        if self._byte is None:
             raise RuntimeError("the flag is closed")
-        return found
+        return self._byte
 
     def is_up(self) -> bool:
         return self._bytes()[0] != 0
@@ -49,6 +47,6 @@ class SharedFlag:
         self._bytes()[0] = 0
 
     def close(self) -> None:
-        if self._map is not None:
-            self._map.close()
-            self._map = None
+        if isinstance(self._byte, mmap.mmap):
+            self._byte.close()
+        self._byte = None
