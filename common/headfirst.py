@@ -160,7 +160,8 @@ class HeadFirstWorker(ThreadWorker):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.pending: dict[Conn, Pending] = {}  # connections whose request the event loop is collecting
-        self.deadlines: deque[tuple[float, Conn]] = deque()  # their deadlines, soonest first
+        # Their deadlines, soonest first; an entry whose request was handed over or dropped stays until it comes up.
+        self.deadlines: deque[tuple[float, Conn, Pending]] = deque()
         self.paused: dict[Conn, None] = {}  # body reads waiting for room in the budget, in the order they stopped
         self.held: dict[Conn, int] = {}  # budget bytes of requests handed to a thread and not finished yet
         self.buffered = 0  # body bytes counted against body_buffer_total: pending, and handed over until finished
@@ -210,6 +211,8 @@ class HeadFirstWorker(ThreadWorker):
         now = time.monotonic()
         if self.accept_resumes > now:
             timeout = min(timeout, self.accept_resumes - now)
+        while self.deadlines and not self._collecting(*self.deadlines[0][1:]):
+            self.deadlines.popleft()  # a request no longer collected: its deadline wakes no one
         if self.deadlines:
             timeout = min(timeout, max(0.0, self.deadlines[0][0] - now))
         super().wait_for_and_dispatch_events(timeout)
@@ -229,7 +232,7 @@ class HeadFirstWorker(ThreadWorker):
         or from a read now when the socket is readable; then watch it for the rest, unless that was all of it."""
         pending = Pending(Arrival(data, HEAD_MAX_BYTES, self.body_buffer_max))
         self.pending[conn] = pending
-        self.deadlines.append((time.monotonic() + self.request_deadline, conn))
+        self.deadlines.append((time.monotonic() + self.request_deadline, conn, pending))
         if read_now:
             self._read(conn, conn.sock)
         elif data:
@@ -337,13 +340,17 @@ class HeadFirstWorker(ThreadWorker):
             return False
         return not fs.cancelled() and fs.exception() is None and fs.result() is True
 
+    def _collecting(self, conn: Conn, pending: Pending) -> bool:
+        """Whether pending is still the request the event loop collects on conn (not one handed over or dropped since,
+        nor an earlier one of the kept-alive connection)."""
+        return self.pending.get(conn) is pending
+
     def _forget(self, conn: Conn) -> Pending | None:
-        """Stop collecting on conn: no more reads, no deadline, no pause."""
+        """Stop collecting on conn: no more reads, no pause; its deadline's entry is passed over when it comes up."""
         pending = self.pending.pop(conn, None)
         if pending is not None:
             self._unwatch(conn, pending)
             self.paused.pop(conn, None)
-            self.deadlines = deque(entry for entry in self.deadlines if entry[1] is not conn)
         return pending
 
     def _drop(self, conn: Conn) -> None:
@@ -370,6 +377,6 @@ class HeadFirstWorker(ThreadWorker):
         now = time.monotonic()
         SHARES.publish(self.slot, self.nr_conns, now)
         while self.deadlines and (force or self.deadlines[0][0] <= now):
-            _, conn = self.deadlines.popleft()
-            if conn in self.pending:
+            _, conn, pending = self.deadlines.popleft()
+            if self._collecting(conn, pending):
                 self._drop(conn)
