@@ -309,3 +309,21 @@ def test_a_body_that_does_not_fit_the_workers_budget_waits_for_room(tmp_path: Pa
         finally:
             for sock in fillers:
                 sock.close()
+
+
+def test_a_kept_alive_connection_s_next_request_has_its_own_deadline_not_the_last_one_s(tmp_path: Path):
+    """The second request of a connection starts 2 s after the first and is still coming when the first's deadline
+    passes: it is answered, since its own deadline counts from its first byte. A slow head opened before it keeps an
+    earlier deadline ahead of the first request's in the worker's queue of deadlines."""
+    deadline = SmallBuffers.request_deadline
+    with echo_server(tmp_path, SMALL) as port, connect(port) as slow, connect(port) as sock:
+        slow.sendall(b"POST / HTTP/1.1\r\n")  # never finished: closed at its deadline
+        started = time.monotonic()
+        sock.sendall(post(b"first"))
+        assert read_answers(sock, 1) == [(200, b"first")]
+        time.sleep(max(0.0, started + deadline / 2 - time.monotonic()))
+        second = post(b"second")
+        sock.sendall(second[:10])
+        time.sleep(max(0.0, started + deadline + 1 - time.monotonic()))  # past the first request's deadline
+        sock.sendall(second[10:])
+        assert read_answers(sock, 1) == [(200, b"second")]
